@@ -1,0 +1,263 @@
+// Command nbrun executes pointwise's notebooks headless through the GoNB
+// kernel under Jupyter's nbconvert, and checks what they produced.
+//
+// For each notebook matching -notebooks it runs
+//
+//	python3 -m nbconvert --to notebook --execute --allow-errors
+//
+// with POINTWISE_OUT pointing at <out>/figures (and POINTWISE_QUICK=1 under
+// -quick), writes the executed copy and an HTML rendering to <out>/notebooks,
+// and fails, naming the notebook and the cell, when any cell left an error
+// output. A notebook lists the figure ids it must write in its metadata,
+// {"pointwise": {"figures": ["fig2"]}}; each must have left a non-empty
+// PNG, SVG and CSV in <out>/figures during the run.
+//
+// The Makefile calls nbrun after it has built the kernel's tools and
+// installed the kernel spec into a project-local Jupyter data folder; nbrun
+// only reads the environment it is given.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+func main() {
+	var (
+		pattern = flag.String("notebooks", "*", "glob of notebook names (without .ipynb) under -dir")
+		dir     = flag.String("dir", "notebooks", "folder of the notebooks")
+		out     = flag.String("out", "out", "output folder: figures go to <out>/figures, executed notebooks to <out>/notebooks")
+		quick   = flag.Bool("quick", quickEnv(), "run every notebook in quick mode (sets POINTWISE_QUICK=1); defaults to $POINTWISE_QUICK")
+		python  = flag.String("python", "/usr/bin/python3", "the Python interpreter that has Debian's nbconvert")
+		timeout = flag.Int("timeout", 0, "seconds a single cell may run; 0 means 600 in quick mode and 14400 otherwise")
+		html    = flag.Bool("html", true, "also render each executed notebook as HTML")
+	)
+	flag.Parse()
+	if err := run(*pattern, *dir, *out, *python, *quick, *timeout, *html); err != nil {
+		fmt.Fprintln(os.Stderr, "nbrun:", err)
+		os.Exit(1)
+	}
+}
+
+func run(pattern, dir, out, python string, quick bool, timeout int, html bool) error {
+	if !strings.HasSuffix(pattern, ".ipynb") {
+		pattern += ".ipynb"
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, pattern))
+	if err != nil {
+		return fmt.Errorf("bad NOTEBOOKS pattern %q: %v", pattern, err)
+	}
+	if len(paths) == 0 {
+		return fmt.Errorf("no notebook matches %s (NOTEBOOKS=%q): see %s for the names", filepath.Join(dir, pattern), strings.TrimSuffix(pattern, ".ipynb"), dir)
+	}
+	if timeout <= 0 {
+		timeout = 14400
+		if quick {
+			timeout = 600
+		}
+	}
+	out, err = filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	figDir, nbDir := filepath.Join(out, "figures"), filepath.Join(out, "notebooks")
+	for _, d := range []string{figDir, nbDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	mode := "full"
+	if quick {
+		mode = "quick"
+	}
+	var failed []string
+	for _, p := range paths {
+		start := time.Now()
+		name := strings.TrimSuffix(filepath.Base(p), ".ipynb")
+		fmt.Printf("nbrun: %s (%s mode) ...\n", name, mode)
+		if err := runOne(p, name, figDir, nbDir, python, quick, timeout, html, start); err != nil {
+			fmt.Printf("nbrun: FAIL %s after %.1fs\n%v\n", name, time.Since(start).Seconds(), err)
+			failed = append(failed, name)
+			continue
+		}
+		fmt.Printf("nbrun: ok %s in %.1fs\n", name, time.Since(start).Seconds())
+	}
+	fmt.Printf("nbrun: %d passed, %d failed\n", len(paths)-len(failed), len(failed))
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d notebooks failed: %s", len(failed), len(paths), strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+func quickEnv() bool {
+	switch strings.ToLower(os.Getenv("POINTWISE_QUICK")) {
+	case "", "0", "false", "no":
+		return false
+	}
+	return true
+}
+
+// notebook is the part of nbformat 4 that nbrun reads.
+type notebook struct {
+	Metadata struct {
+		Kernelspec struct {
+			Name string `json:"name"`
+		} `json:"kernelspec"`
+		Pointwise struct {
+			Figures []string `json:"figures"`
+		} `json:"pointwise"`
+	} `json:"metadata"`
+	Cells []struct {
+		CellType string          `json:"cell_type"`
+		Source   json.RawMessage `json:"source"`
+		Metadata struct {
+			Tags []string `json:"tags"`
+		} `json:"metadata"`
+		Outputs []struct {
+			OutputType string          `json:"output_type"`
+			Ename      string          `json:"ename"`
+			Evalue     string          `json:"evalue"`
+			Traceback  []string        `json:"traceback"`
+			Name       string          `json:"name"`
+			Text       json.RawMessage `json:"text"`
+		} `json:"outputs"`
+	} `json:"cells"`
+}
+
+func readNotebook(path string) (*notebook, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var nb notebook
+	if err := json.Unmarshal(b, &nb); err != nil {
+		return nil, fmt.Errorf("%s is not a valid notebook (JSON: %v)", path, err)
+	}
+	return &nb, nil
+}
+
+func runOne(path, name, figDir, nbDir, python string, quick bool, timeout int, html bool, start time.Time) error {
+	src, err := readNotebook(path)
+	if err != nil {
+		return err
+	}
+	if k := src.Metadata.Kernelspec.Name; k != "gonb" {
+		return fmt.Errorf("%s: kernelspec is %q, want \"gonb\"", path, k)
+	}
+	executed := filepath.Join(nbDir, name+".ipynb")
+	logPath := filepath.Join(nbDir, name+".log")
+	args := []string{"-m", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
+		"--ExecutePreprocessor.kernel_name=gonb",
+		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", timeout),
+		"--ExecutePreprocessor.interrupt_on_timeout=True",
+		"--output-dir", nbDir, "--output", name + ".ipynb", path}
+	cmd := exec.Command(python, args...)
+	env := append(os.Environ(), "POINTWISE_OUT="+figDir, "POINTWISE_QUICK=0")
+	if quick {
+		env[len(env)-1] = "POINTWISE_QUICK=1"
+	}
+	cmd.Env = env
+	var logBuf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logBuf, &logBuf
+	runErr := cmd.Run()
+	os.WriteFile(logPath, logBuf.Bytes(), 0o644)
+	if runErr != nil && strings.Contains(logBuf.String(), "NoSuchKernel") {
+		return fmt.Errorf("%s: Jupyter finds no kernel named gonb: run notebooks through `make figures` or `make test`, which install it into .cache/jupyter and set JUPYTER_PATH", path)
+	}
+	if runErr != nil {
+		return fmt.Errorf("%s: nbconvert failed (%v); last lines of %s:\n%s", path, runErr, logPath, tail(logBuf.String(), 15))
+	}
+	nb, err := readNotebook(executed)
+	if err != nil {
+		return err
+	}
+	var problems []string
+	codeCell := 0
+	for i, c := range nb.Cells {
+		if c.CellType != "code" {
+			continue
+		}
+		codeCell++
+		var stderr, errs []string
+		for _, o := range c.Outputs {
+			switch {
+			case o.OutputType == "error":
+				errs = append(errs, o.Ename+": "+o.Evalue+"\n"+strings.Join(o.Traceback, "\n"))
+			case o.OutputType == "stream" && o.Name == "stderr":
+				stderr = append(stderr, joinText(o.Text))
+			}
+		}
+		if len(errs) == 0 || slices.Contains(c.Metadata.Tags, "raises-exception") {
+			continue
+		}
+		text := strings.Join(append(stderr, errs...), "\n")
+		problems = append(problems, fmt.Sprintf("%s: cell %d (code cell %d) failed:\n  source: %s\n  %s",
+			path, i, codeCell, firstLine(joinText(c.Source)), strings.ReplaceAll(strings.TrimSpace(tail(text, 25)), "\n", "\n  ")))
+	}
+	for _, id := range src.Metadata.Pointwise.Figures {
+		for _, ext := range []string{".png", ".svg", ".csv"} {
+			f := filepath.Join(figDir, id+ext)
+			st, err := os.Stat(f)
+			switch {
+			case err != nil:
+				problems = append(problems, fmt.Sprintf("%s: expected figure file %s was not written", path, f))
+			case st.Size() == 0:
+				problems = append(problems, fmt.Sprintf("%s: figure file %s is empty", path, f))
+			case st.ModTime().Before(start):
+				problems = append(problems, fmt.Sprintf("%s: figure file %s is older than this run: the notebook did not write it", path, f))
+			}
+		}
+	}
+	if html {
+		h := exec.Command(python, "-m", "nbconvert", "--to", "html", "--output-dir", nbDir, executed)
+		if b, err := h.CombinedOutput(); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: HTML export failed: %v\n%s", executed, err, tail(string(b), 5)))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s", strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+// joinText reads an nbformat multiline string: a string or a list of strings.
+func joinText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var parts []string
+	json.Unmarshal(raw, &parts)
+	return strings.Join(parts, "")
+}
+
+// firstLine returns the first line of a cell that says what it does,
+// skipping GoNB's special commands and blank lines.
+func firstLine(s string) string {
+	lines := strings.Split(s, "\n")
+	for _, l := range lines {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "%") && t != "import (" && t != ")" {
+			if len(lines) > 1 {
+				return t + " ..."
+			}
+			return t
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
