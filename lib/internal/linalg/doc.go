@@ -1,0 +1,16 @@
+// Package linalg implements the dense matrix kernels shared by pointwise's
+// network code: a general matrix product C = α·op(A)·op(B) + β·C over
+// row-major float32 or float64 slices, dispatched on the element type to
+// gonum's global BLAS implementations (blas32 and blas64).
+//
+// Because every product goes through blas32.Implementation() or
+// blas64.Implementation(), installing another BLAS with blas32.Use or
+// blas64.Use (for example OpenBLAS behind a build tag) changes every caller
+// at once.
+//
+// When the installed implementation is gonum's own pure-Go one, Gemm splits C
+// into tiles small enough for gonum to compute serially and runs them on a
+// small pool of persistent goroutines. gonum's own parallel path starts new
+// goroutines and channels on every call; the pool keeps a training step free
+// of allocations while still using every core.
+package linalg

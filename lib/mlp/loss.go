@@ -1,0 +1,107 @@
+package mlp
+
+import (
+	"fmt"
+	"math"
+)
+
+// CrossEntropy returns the softmax cross-entropy of logits z (batch×classes,
+// row-major, classes = len(z)/len(labels)) against integer labels, averaged
+// over the batch,
+//
+//	L = (1/n) Σ_i [log Σ_c exp z_ic − z_{i,y_i}],
+//
+// computed with the log-sum-exp shifted by the row maximum so that large
+// logits do not overflow, and writes ∂L/∂z = (softmax(z_i) − e_{y_i})/n into
+// dst (nil allocates). It returns L and dst.
+func CrossEntropy[T Float](dst, z []T, labels []int) (float64, []T, error) {
+	n := len(labels)
+	if n == 0 || len(z) == 0 || len(z)%n != 0 {
+		return 0, nil, fmt.Errorf("mlp: logits length %d not a positive multiple of the %d labels", len(z), n)
+	}
+	c := len(z) / n
+	if dst == nil {
+		dst = make([]T, len(z))
+	}
+	if len(dst) != len(z) {
+		return 0, nil, fmt.Errorf("mlp: gradient length %d does not match the logits length %d", len(dst), len(z))
+	}
+	var loss float64
+	inv := 1 / float64(n)
+	for i, y := range labels {
+		if y < 0 || y >= c {
+			return 0, nil, fmt.Errorf("mlp: label %d of sample %d out of range: need 0 to %d", y, i, c-1)
+		}
+		row, drow := z[i*c:(i+1)*c], dst[i*c:(i+1)*c]
+		m := math.Inf(-1)
+		for _, v := range row {
+			m = max(m, float64(v))
+		}
+		var s float64
+		for _, v := range row {
+			s += math.Exp(float64(v) - m)
+		}
+		lse := m + math.Log(s)
+		loss += lse - float64(row[y])
+		for j, v := range row {
+			drow[j] = T(math.Exp(float64(v)-lse) * inv)
+		}
+		drow[y] -= T(inv)
+	}
+	return loss * inv, dst, nil
+}
+
+// SquaredLoss returns half the squared error of outputs y against targets t
+// (both batch×out, row-major), averaged over the batch of n rows,
+//
+//	L = (1/n) Σ_i ½‖y_i − t_i‖²,
+//
+// and writes ∂L/∂y = (y − t)/n into dst (nil allocates). It returns L and dst.
+func SquaredLoss[T Float](dst, y, t []T, n int) (float64, []T, error) {
+	if n < 1 || len(y) == 0 || len(y)%n != 0 {
+		return 0, nil, fmt.Errorf("mlp: batch %d out of range for output length %d: need ≥ 1 and dividing it", n, len(y))
+	}
+	if len(t) != len(y) {
+		return 0, nil, fmt.Errorf("mlp: target length %d does not match the output length %d", len(t), len(y))
+	}
+	if dst == nil {
+		dst = make([]T, len(y))
+	}
+	if len(dst) != len(y) {
+		return 0, nil, fmt.Errorf("mlp: gradient length %d does not match the output length %d", len(dst), len(y))
+	}
+	var loss float64
+	inv := 1 / float64(n)
+	for i, v := range y {
+		d := float64(v) - float64(t[i])
+		loss += d * d
+		dst[i] = T(d * inv)
+	}
+	return 0.5 * loss * inv, dst, nil
+}
+
+// Correct returns how many rows of z (batch×classes) have their largest entry
+// at the label; ties go to the lowest index.
+func Correct[T Float](z []T, labels []int) int {
+	if len(labels) == 0 {
+		return 0
+	}
+	c := len(z) / len(labels)
+	k := 0
+	for i, y := range labels {
+		if argmax(z[i*c:(i+1)*c]) == y {
+			k++
+		}
+	}
+	return k
+}
+
+func argmax[T Float](x []T) int {
+	best := 0
+	for j, v := range x {
+		if v > x[best] {
+			best = j
+		}
+	}
+	return best
+}
