@@ -74,7 +74,46 @@ func NewPlot(title, xLabel, yLabel string) *plot.Plot {
 // plotted y value must then be positive.
 func LogY(p *plot.Plot) {
 	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Tick.Marker = decades{}
+}
+
+// decades labels powers of ten, every one when the range spans few decades
+// and every second, third, ... one when it spans many, so the labels never
+// crowd; unlabelled decades keep a minor tick.
+type decades struct{}
+
+func (decades) Ticks(lo, hi float64) []plot.Tick {
+	if !(lo > 0) || !(hi > lo) {
+		return nil
+	}
+	a, b := int(math.Floor(math.Log10(lo))), int(math.Ceil(math.Log10(hi)))
+	step := (b-a)/8 + 1
+	var ticks []plot.Tick
+	for e := a; e <= b; e++ {
+		v := math.Pow(10, float64(e))
+		if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
+			continue
+		}
+		t := plot.Tick{Value: v}
+		if e%step == 0 {
+			t.Label = fmt.Sprintf("1e%d", e)
+			if e >= 0 && e <= 3 {
+				t.Label = fmt.Sprintf("%g", v)
+			}
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
+}
+
+// DecadeTicks labels the x axis of p at the given positions v with "1e<k>"
+// where v = -k; for axes that plot -log10 of a quantity (such as ε).
+func DecadeTicks(values []float64) plot.Ticker {
+	ticks := make(plot.ConstantTicks, len(values))
+	for i, v := range values {
+		ticks[i] = plot.Tick{Value: v, Label: fmt.Sprintf("1e%d", int(math.Round(-v)))}
+	}
+	return ticks
 }
 
 // Line adds series i as a line through (xs[k], ys[k]) with the given legend
