@@ -1,7 +1,9 @@
-"""Give the installed GoNB kernel spec this clone's tools on its PATH.
+"""Give the installed GoNB kernel spec this clone's tools and build flags.
 
-GoNB needs goimports and gopls on PATH when the kernel runs; a Jupyter front
-end started elsewhere would not have them. Usage: kernel-env.py KERNEL_JSON BIN.
+GoNB needs goimports and gopls on PATH when the kernel runs, and a Jupyter
+front end started elsewhere would not have them; GOFLAGS and CGO_LDFLAGS carry
+the BLAS choice (-tags=openblas) into the notebooks' builds.
+Usage: kernel-env.py KERNEL_JSON BIN.
 """
 import json
 import os
@@ -12,6 +14,9 @@ with open(path) as f:
     spec = json.load(f)
 env = spec.setdefault("env", {})
 env["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+for name in ("GOFLAGS", "CGO_LDFLAGS"):
+    if os.environ.get(name):
+        env[name] = os.environ[name]
 tmp = path + ".tmp"
 with open(tmp, "w") as f:
     json.dump(spec, f, indent=1)

@@ -38,6 +38,21 @@ func Gemm[T Float](tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb
 	if tB {
 		tb = blas.Trans
 	}
+	if k == 0 && m > 0 && n > 0 {
+		// An empty sum: C = β·C. Reference BLAS implementations disagree on
+		// the slice lengths they accept here, so no BLAS is called.
+		for i := 0; i < m; i++ {
+			row := c[i*ldc : i*ldc+n]
+			for j := range row {
+				if beta == 0 {
+					row[j] = 0
+				} else {
+					row[j] *= beta
+				}
+			}
+		}
+		return
+	}
 	if unsafe.Sizeof(alpha) == 4 {
 		gemm32(ta, tb, m, n, k, float32(alpha), as32(a), lda, as32(b), ldb, float32(beta), as32(c), ldc)
 		return
