@@ -1,0 +1,42 @@
+// Package attack implements adversarial attacks on the classifiers of
+// pointwise/lib/mlp and the evaluation of robust accuracy: the objectives an
+// attack increases (the network's own cross-entropy, eq. 3 of Barati,
+// Safabakhsh and Rahmati, ICPR 2020, and the hard objective of eq. 2, the
+// mean loss of K random heads on the network's feature layer), the attacks
+// (FGSM, PGD under L∞ or L2, random noise, identity), RobustAccuracy, and
+// checks for gradient masking.
+//
+// # Conventions
+//
+// A batch is n inputs of width in, row-major in one []T, every input in
+// [0, 1]. An attack writes its output into dst and never modifies x; each
+// output row lies in the attack's ε-ball around its clean row (up to one
+// rounding of the element type T) and in [0, 1]. Losses are float64.
+// Settings are exported struct fields whose zero value means a documented
+// default; attacks and objectives hold workspaces, so that after the first
+// call on the largest batch an attack allocates nothing, and are not safe
+// for concurrent use. Every gradient is an input gradient (mlp.Tape's
+// InputGradient and FeatureInputGradient): no weight gradients are computed
+// inside attack loops. Everything a user can pass wrong returns an error
+// naming the parameter, its value and the allowed range.
+//
+// # Objectives and attacks
+//
+// An Objective gives per-sample losses ℓ(x_i, y_i) and their input
+// gradients, row by row. CrossEntropy is ℓ = log Σ_c exp z_c − z_y of the
+// network's logits z; RandomHeads is (1/K) Σ_k L(φ(x)W_k + b_k, y) over K
+// random heads drawn like mlp.Network.RandomHead. FGSM (Goodfellow et al.
+// 2015) and PGD (Madry et al. 2018) are bound to an Objective; PGD keeps each
+// sample's best iterate, as AutoAttack does (Croce and Hein 2020). The
+// defaults, and how they compare with torchattacks, Foolbox and ART, are on
+// each type.
+//
+// # Robust accuracy
+//
+// RobustAccuracy counts, over all N samples, those the network classifies
+// correctly both clean and attacked, and reports per sample whether it was
+// broken (Foolbox's success array). CheckGradientMasking and its parts
+// (GradientFindings, MonotoneFindings, NoiseFindings) return in words the
+// usual symptoms of an evaluation that overestimates robustness (Carlini et
+// al., "On evaluating adversarial robustness", 2019).
+package attack

@@ -1,0 +1,438 @@
+package attack
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"pointwise/lib/internal/linalg"
+	"pointwise/lib/mlp"
+)
+
+// CrossEntropy is the adversarial objective of one network (eq. 3 of the
+// paper; the loss of Goodfellow et al. 2015 and Madry et al. 2018): the
+// softmax cross-entropy of the network's logits z(x) to the true label y,
+//
+//	ℓ(x, y) = log Σ_c exp z_c(x) − z_y(x),
+//	∇_x ℓ = J_z(x)ᵀ (softmax(z(x)) − e_y),
+//
+// per sample (not averaged over the batch, unlike mlp.CrossEntropy). The
+// gradient costs one forward and one input-only backward pass (no weight
+// gradients). It holds a tape for batches of up to maxBatch rows: it is not
+// safe for concurrent use, and sees later changes to the network's weights.
+type CrossEntropy[T mlp.Float] struct {
+	net   *mlp.Network[T]
+	tape  *mlp.Tape[T]
+	dy    []T
+	pred  []int
+	lastN int
+}
+
+var (
+	_ Objective[float32]     = (*CrossEntropy[float32])(nil)
+	_ LossEvaluator[float32] = (*CrossEntropy[float32])(nil)
+	_ Classifier             = (*CrossEntropy[float32])(nil)
+)
+
+// NewCrossEntropy returns the cross-entropy objective of net for batches of
+// at most maxBatch ≥ 1 samples.
+func NewCrossEntropy[T mlp.Float](net *mlp.Network[T], maxBatch int) (*CrossEntropy[T], error) {
+	if net == nil {
+		return nil, errors.New("attack: network nil: need a *mlp.Network")
+	}
+	if maxBatch < 1 {
+		return nil, fmt.Errorf("attack: maxBatch = %d out of range: need ≥ 1", maxBatch)
+	}
+	tp, err := net.NewTape(maxBatch)
+	if err != nil {
+		return nil, fmt.Errorf("attack: %w", err)
+	}
+	return &CrossEntropy[T]{
+		net:  net,
+		tape: tp,
+		dy:   make([]T, maxBatch*net.Out()),
+		pred: make([]int, maxBatch),
+	}, nil
+}
+
+// MaxBatch returns the largest batch the objective accepts.
+func (o *CrossEntropy[T]) MaxBatch() int { return o.tape.MaxBatch() }
+
+// Gradient implements Objective: dx[:n*in] receives ∇_x ℓ(x_i, y_i) row by
+// row and loss[:n] (if loss is non-nil) the losses ℓ(x_i, y_i).
+func (o *CrossEntropy[T]) Gradient(dx []T, loss []float64, x []T, labels []int, n int) error {
+	if len(dx) < n*o.net.In() {
+		return fmt.Errorf("attack: gradient length %d shorter than n = %d × input width %d", len(dx), n, o.net.In())
+	}
+	if err := o.forward(loss, x, labels, n); err != nil {
+		return err
+	}
+	if _, err := o.tape.InputGradient(dx[:n*o.net.In()], o.dy[:n*o.net.Out()]); err != nil {
+		return fmt.Errorf("attack: %w", err)
+	}
+	return nil
+}
+
+// Loss implements LossEvaluator with a forward pass only.
+func (o *CrossEntropy[T]) Loss(loss []float64, x []T, labels []int, n int) error {
+	return o.forward(loss, x, labels, n)
+}
+
+// Predictions implements Classifier.
+func (o *CrossEntropy[T]) Predictions(dst []int, n int) error {
+	if n != o.lastN || n < 1 {
+		return fmt.Errorf("attack: predictions for n = %d samples asked after an evaluation of %d: need the same n", n, o.lastN)
+	}
+	if len(dst) < n {
+		return fmt.Errorf("attack: predictions length %d shorter than n = %d", len(dst), n)
+	}
+	copy(dst, o.pred[:n])
+	return nil
+}
+
+// forward computes the logits, the per-sample losses, the predictions and
+// ∂ℓ/∂z into o.dy.
+func (o *CrossEntropy[T]) forward(loss []float64, x []T, labels []int, n int) error {
+	o.lastN = 0
+	c := o.net.Out()
+	if err := checkObjective(loss, x, labels, n, o.net.In(), c, o.tape.MaxBatch()); err != nil {
+		return err
+	}
+	z, err := o.tape.Forward(x)
+	if err != nil {
+		return fmt.Errorf("attack: %w", err)
+	}
+	for i, y := range labels {
+		l := ceRow(o.dy[i*c:(i+1)*c], z[i*c:(i+1)*c], y, 1)
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return fmt.Errorf("attack: cross-entropy of sample %d = %v: need finite logits (check the network's weights)", i, l)
+		}
+		if loss != nil {
+			loss[i] = l
+		}
+		o.pred[i] = argmax(z[i*c : (i+1)*c])
+	}
+	o.lastN = n
+	return nil
+}
+
+// HeadLoss is the loss RandomHeads scores each random head's output with.
+// The zero value is HeadCrossEntropy.
+type HeadLoss uint8
+
+const (
+	// HeadCrossEntropy is the softmax cross-entropy of the head's logits to
+	// the true label, log Σ_c exp z_c − z_y: the loss of eq. 2 for a
+	// classifier.
+	HeadCrossEntropy HeadLoss = iota
+	// HeadSquared is half the squared distance ½‖z(x') − z(x)‖² of the head's
+	// logits to its logits at the clean input x, recorded by SetReference:
+	// how far the perturbation moves each random hypothesis, whatever the
+	// label. Its gradient vanishes at x' = x, so FGSM and PGD without random
+	// start do not move; use PGD with its default random start.
+	HeadSquared
+)
+
+// String returns "ce" or "squared".
+func (l HeadLoss) String() string {
+	switch l {
+	case HeadCrossEntropy:
+		return "ce"
+	case HeadSquared:
+		return "squared"
+	}
+	return fmt.Sprintf("HeadLoss(%d)", uint8(l))
+}
+
+// RandomHeads is the hard objective of eq. 2 of the paper: the mean over K
+// random hypotheses on the network's current feature layer φ (the last
+// hidden layer),
+//
+//	J(x, y) = (1/K) Σ_k L(z_k(x), y),   z_k(x) = φ(x)·W_k + b_k,
+//
+// with W_k, b_k drawn at the network head's initialisation scale,
+// (W_k)_ij ~ N(0, σ_w²), (b_k)_j ~ N(0, σ_b²), exactly as K successive calls
+// of net.RandomHead(rnd) would draw them, and L chosen by HeadLoss (the
+// cross-entropy to the true label by default). The heads act on the
+// pre-activation: the network head's output activation is not applied (for
+// the usual Identity head this changes nothing). The gradient
+//
+//	∇_x J = J_φ(x)ᵀ (1/K) Σ_k W_k ∂L/∂z_k
+//
+// costs one forward pass through the hidden layers, one GEMM with all K
+// heads side by side (φ·[W_1 … W_K], n×F times F×KC), one GEMM back
+// (∂J/∂φ = [∂L/∂z_1 … ∂L/∂z_K]·[W_1 … W_K]ᵀ/K) and one input-only backward
+// pass through the hidden layers. Call Redraw for fresh heads (per batch, in
+// hard adversarial training). Not safe for concurrent use.
+type RandomHeads[T mlp.Float] struct {
+	// HeadLoss is the per-head loss L; the zero value is HeadCrossEntropy. With
+	// HeadSquared, SetReference must record the clean outputs before
+	// Gradient (FGSM and PGD do so at the start of every Perturb).
+	HeadLoss HeadLoss
+
+	net    *mlp.Network[T]
+	tape   *mlp.Tape[T]
+	rnd    *rand.Rand
+	k      int
+	f, c   int
+	w, b   []T // F×KC and KC: head k is columns [kC, (k+1)C)
+	hw, hb []T // one head as net.RandomHead lays it out
+	z, dz  []T // maxBatch × KC
+	dphi   []T // maxBatch × F
+	ref    []T // maxBatch × KC, the clean outputs for HeadSquared
+	refN   int
+}
+
+var (
+	_ Objective[float32]     = (*RandomHeads[float32])(nil)
+	_ LossEvaluator[float32] = (*RandomHeads[float32])(nil)
+	_ Referencer[float32]    = (*RandomHeads[float32])(nil)
+)
+
+// NewRandomHeads returns the hard objective of net with K ≥ 1 random heads,
+// drawn now from rnd (kept for Redraw), for batches of at most maxBatch ≥ 1
+// samples. The network needs a hidden layer and a head initialised with a
+// positive weight scale (mlp.Network.Init records it).
+func NewRandomHeads[T mlp.Float](net *mlp.Network[T], k, maxBatch int, rnd *rand.Rand) (*RandomHeads[T], error) {
+	switch {
+	case net == nil:
+		return nil, errors.New("attack: network nil: need a *mlp.Network")
+	case net.FeatureWidth() == 0:
+		return nil, fmt.Errorf("attack: network with sizes %v has no hidden layer: need at least 3 sizes for a feature layer", net.Sizes())
+	case k < 1:
+		return nil, fmt.Errorf("attack: number of heads K = %d out of range: need ≥ 1", k)
+	case maxBatch < 1:
+		return nil, fmt.Errorf("attack: maxBatch = %d out of range: need ≥ 1", maxBatch)
+	case rnd == nil:
+		return nil, errors.New("attack: random source nil: need a seeded *rand.Rand, e.g. rand.New(rand.NewPCG(1, 1))")
+	}
+	h := net.Head()
+	if !(h.WeightStd > 0) {
+		return nil, fmt.Errorf("attack: head weight scale σ_w = %v out of range: need > 0 (initialise the network with Init)", h.WeightStd)
+	}
+	f, c := net.FeatureWidth(), net.Out()
+	if k > mlp.MaxParams/((f+1)*c) || maxBatch > mlp.MaxParams/(k*c+f) {
+		return nil, fmt.Errorf("attack: K = %d heads of %d×%d with maxBatch = %d too large: need K·C·(F+1) and maxBatch·(K·C+F) ≤ %d", k, f, c, maxBatch, mlp.MaxParams)
+	}
+	tp, err := net.NewTape(maxBatch)
+	if err != nil {
+		return nil, fmt.Errorf("attack: %w", err)
+	}
+	kc := k * c
+	o := &RandomHeads[T]{
+		net: net, tape: tp, rnd: rnd, k: k, f: f, c: c,
+		w: make([]T, f*kc), b: make([]T, kc),
+		hw: make([]T, f*c), hb: make([]T, c),
+		z: make([]T, maxBatch*kc), dz: make([]T, maxBatch*kc),
+		dphi: make([]T, maxBatch*f), ref: make([]T, maxBatch*kc),
+	}
+	o.Redraw()
+	return o, nil
+}
+
+// K returns the number of heads.
+func (o *RandomHeads[T]) K() int { return o.k }
+
+// MaxBatch returns the largest batch the objective accepts.
+func (o *RandomHeads[T]) MaxBatch() int { return o.tape.MaxBatch() }
+
+// Redraw draws K fresh heads from the objective's random source, at the
+// network head's current initialisation scale, head by head (weights
+// row-major, then biases), as K calls of net.RandomHead would. It forgets the
+// reference of HeadSquared.
+func (o *RandomHeads[T]) Redraw() {
+	h := o.net.Head()
+	h.W, h.B = o.hw, o.hb
+	kc := o.k * o.c
+	for k := range o.k {
+		_ = h.Draw(o.rnd) // rnd is non-nil: checked by NewRandomHeads
+		for j := range o.f {
+			copy(o.w[j*kc+k*o.c:j*kc+(k+1)*o.c], o.hw[j*o.c:(j+1)*o.c])
+		}
+		copy(o.b[k*o.c:(k+1)*o.c], o.hb)
+	}
+	o.refN = 0
+}
+
+// Head returns a copy of head k, 0 ≤ k < K, as an Identity layer F→C.
+func (o *RandomHeads[T]) Head(k int) (mlp.Layer[T], error) {
+	if k < 0 || k >= o.k {
+		return mlp.Layer[T]{}, fmt.Errorf("attack: head k = %d out of range: need 0 ≤ k < K = %d", k, o.k)
+	}
+	h := o.net.Head()
+	l := mlp.Layer[T]{In: o.f, Out: o.c, Act: mlp.Identity, W: make([]T, o.f*o.c), B: make([]T, o.c),
+		WeightStd: h.WeightStd, BiasStd: h.BiasStd}
+	kc := o.k * o.c
+	for j := range o.f {
+		copy(l.W[j*o.c:(j+1)*o.c], o.w[j*kc+k*o.c:j*kc+(k+1)*o.c])
+	}
+	copy(l.B, o.b[k*o.c:(k+1)*o.c])
+	return l, nil
+}
+
+// SetReference implements Referencer: with HeadSquared it records the K
+// heads' logits at the n clean inputs x; with HeadCrossEntropy it does
+// nothing.
+func (o *RandomHeads[T]) SetReference(x []T, n int) error {
+	if o.HeadLoss == HeadCrossEntropy {
+		return nil
+	}
+	o.refN = 0
+	if err := o.heads(x, n); err != nil {
+		return err
+	}
+	kc := o.k * o.c
+	copy(o.ref[:n*kc], o.z[:n*kc])
+	o.refN = n
+	return nil
+}
+
+// Gradient implements Objective: dx[:n*in] receives ∇_x J(x_i, y_i) row by
+// row and loss[:n] (if loss is non-nil) the values J(x_i, y_i).
+func (o *RandomHeads[T]) Gradient(dx []T, loss []float64, x []T, labels []int, n int) error {
+	in := o.net.In()
+	if len(dx) < n*in {
+		return fmt.Errorf("attack: gradient length %d shorter than n = %d × input width %d", len(dx), n, in)
+	}
+	if err := o.eval(loss, x, labels, n); err != nil {
+		return err
+	}
+	kc := o.k * o.c
+	linalg.Gemm(false, true, n, o.f, kc, 1, o.dz[:n*kc], kc, o.w, kc, 0, o.dphi[:n*o.f], o.f)
+	if _, err := o.tape.FeatureInputGradient(dx[:n*in], o.dphi[:n*o.f]); err != nil {
+		return fmt.Errorf("attack: %w", err)
+	}
+	return nil
+}
+
+// Loss implements LossEvaluator (the hidden layers and the heads forward,
+// no backward pass).
+func (o *RandomHeads[T]) Loss(loss []float64, x []T, labels []int, n int) error {
+	return o.eval(loss, x, labels, n)
+}
+
+// heads computes every head's logits z = φ(x)·W + b into o.z.
+func (o *RandomHeads[T]) heads(x []T, n int) error {
+	if err := checkShape(x, n, o.net.In(), o.tape.MaxBatch()); err != nil {
+		return err
+	}
+	phi, err := o.tape.Features(x)
+	if err != nil {
+		return fmt.Errorf("attack: %w", err)
+	}
+	kc := o.k * o.c
+	z := o.z[:n*kc]
+	linalg.Gemm(false, false, n, kc, o.f, 1, phi, o.f, o.w, kc, 0, z, kc)
+	for r := 0; r < len(z); r += kc {
+		row := z[r : r+kc]
+		for j, v := range o.b {
+			row[j] += v
+		}
+	}
+	return nil
+}
+
+// eval computes the heads' logits, J per sample into loss and ∂J/∂z into
+// o.dz.
+func (o *RandomHeads[T]) eval(loss []float64, x []T, labels []int, n int) error {
+	if err := checkObjective(loss, x, labels, n, o.net.In(), o.c, o.tape.MaxBatch()); err != nil {
+		return err
+	}
+	if o.HeadLoss != HeadCrossEntropy && o.HeadLoss != HeadSquared {
+		return fmt.Errorf("attack: HeadLoss = %v unknown: need HeadCrossEntropy or HeadSquared", o.HeadLoss)
+	}
+	if o.HeadLoss == HeadSquared && o.refN != n {
+		return fmt.Errorf("attack: HeadSquared needs SetReference for this batch of n = %d first (reference holds %d samples)", n, o.refN)
+	}
+	if err := o.heads(x, n); err != nil {
+		return err
+	}
+	c, kc := o.c, o.k*o.c
+	inv := 1 / float64(o.k)
+	for i, y := range labels {
+		var l float64
+		for k := range o.k {
+			s := i*kc + k*c
+			zr, dr := o.z[s:s+c], o.dz[s:s+c]
+			if o.HeadLoss == HeadCrossEntropy {
+				l += ceRow(dr, zr, y, inv)
+				continue
+			}
+			for j, v := range zr {
+				d := float64(v) - float64(o.ref[s+j])
+				l += 0.5 * d * d
+				dr[j] = T(d * inv)
+			}
+		}
+		l *= inv
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return fmt.Errorf("attack: random-heads loss of sample %d = %v: need finite logits (check the network's weights)", i, l)
+		}
+		if loss != nil {
+			loss[i] = l
+		}
+	}
+	return nil
+}
+
+// ceRow returns the cross-entropy log Σ_c exp z_c − z_y of one row of
+// logits, with the log-sum-exp shifted by the row maximum, and writes
+// scale·(softmax(z) − e_y) into d.
+func ceRow[T mlp.Float](d, z []T, y int, scale float64) float64 {
+	m := math.Inf(-1)
+	for _, v := range z {
+		m = max(m, float64(v))
+	}
+	var s float64
+	for _, v := range z {
+		s += math.Exp(float64(v) - m)
+	}
+	lse := m + math.Log(s)
+	for j, v := range z {
+		d[j] = T(scale * math.Exp(float64(v)-lse))
+	}
+	d[y] -= T(scale)
+	return lse - float64(z[y])
+}
+
+func argmax[T mlp.Float](x []T) int {
+	best := 0
+	for j, v := range x {
+		if v > x[best] {
+			best = j
+		}
+	}
+	return best
+}
+
+// checkShape validates a batch x of n rows of width in for a workspace of
+// maxBatch rows.
+func checkShape[T mlp.Float](x []T, n, in, maxBatch int) error {
+	if n < 1 || n > maxBatch {
+		return fmt.Errorf("attack: batch size n = %d out of range: need 1 ≤ n ≤ %d (the objective's maxBatch)", n, maxBatch)
+	}
+	if len(x) != n*in {
+		return fmt.Errorf("attack: input length %d does not match n = %d × input width %d", len(x), n, in)
+	}
+	return nil
+}
+
+// checkObjective validates the arguments of an objective's Gradient or Loss.
+func checkObjective[T mlp.Float](loss []float64, x []T, labels []int, n, in, classes, maxBatch int) error {
+	if err := checkShape(x, n, in, maxBatch); err != nil {
+		return err
+	}
+	if len(labels) != n {
+		return fmt.Errorf("attack: %d labels for n = %d samples: need exactly n", len(labels), n)
+	}
+	if loss != nil && len(loss) < n {
+		return fmt.Errorf("attack: loss length %d shorter than n = %d", len(loss), n)
+	}
+	for i, y := range labels {
+		if y < 0 || y >= classes {
+			return fmt.Errorf("attack: label %d of sample %d out of range: need 0 to %d", y, i, classes-1)
+		}
+	}
+	return nil
+}
