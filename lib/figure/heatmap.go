@@ -50,6 +50,7 @@ func HeatMap(p *plot.Plot, g Grid) (lo, hi float64, err error) {
 	pal.SetMax(hi)
 	h := plotter.NewHeatMap(g, pal.Palette(255))
 	h.Min, h.Max = lo, hi
+	h.Rasterized = true // one image, not a rectangle per cell: smooth and small as SVG
 	p.Add(h)
 	return lo, hi, nil
 }
