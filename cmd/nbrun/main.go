@@ -179,6 +179,24 @@ func runOne(path, name, figDir, nbDir, python string, quick bool, timeout int, h
 	if err != nil {
 		return err
 	}
+	problems := cellErrors(nb, path)
+	problems = append(problems, missingFigures(src.Metadata.Pointwise.Figures, figDir, path, start)...)
+	if html {
+		h := exec.Command(python, "-m", "nbconvert", "--to", "html", "--output-dir", nbDir, executed)
+		if b, err := h.CombinedOutput(); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: HTML export failed: %v\n%s", executed, err, tail(string(b), 5)))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s", strings.Join(problems, "\n"))
+	}
+	return nil
+}
+
+// cellErrors lists, in words, every code cell of an executed notebook that
+// left an error output, naming the cell and quoting the end of its error.
+// Cells tagged raises-exception may fail.
+func cellErrors(nb *notebook, path string) []string {
 	var problems []string
 	codeCell := 0
 	for i, c := range nb.Cells {
@@ -202,7 +220,14 @@ func runOne(path, name, figDir, nbDir, python string, quick bool, timeout int, h
 		problems = append(problems, fmt.Sprintf("%s: cell %d (code cell %d) failed:\n  source: %s\n  %s",
 			path, i, codeCell, firstLine(joinText(c.Source)), strings.ReplaceAll(strings.TrimSpace(tail(text, 25)), "\n", "\n  ")))
 	}
-	for _, id := range src.Metadata.Pointwise.Figures {
+	return problems
+}
+
+// missingFigures lists the figure files of ids that the run did not write
+// into figDir (missing, empty, or older than start).
+func missingFigures(ids []string, figDir, path string, start time.Time) []string {
+	var problems []string
+	for _, id := range ids {
 		for _, ext := range []string{".png", ".svg", ".csv"} {
 			f := filepath.Join(figDir, id+ext)
 			st, err := os.Stat(f)
@@ -216,16 +241,7 @@ func runOne(path, name, figDir, nbDir, python string, quick bool, timeout int, h
 			}
 		}
 	}
-	if html {
-		h := exec.Command(python, "-m", "nbconvert", "--to", "html", "--output-dir", nbDir, executed)
-		if b, err := h.CombinedOutput(); err != nil {
-			problems = append(problems, fmt.Sprintf("%s: HTML export failed: %v\n%s", executed, err, tail(string(b), 5)))
-		}
-	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%s", strings.Join(problems, "\n"))
-	}
-	return nil
+	return problems
 }
 
 // joinText reads an nbformat multiline string: a string or a list of strings.

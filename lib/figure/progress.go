@@ -18,7 +18,6 @@ type Progress struct {
 	start   time.Time
 	last    time.Time
 	shown   bool
-	started bool
 }
 
 // NewProgress returns a progress report titled title.
