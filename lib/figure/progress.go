@@ -13,11 +13,11 @@ import (
 // that updates in place; everywhere it prints plain lines through Log, so a
 // headless log shows one line per milestone (an epoch, an epsilon).
 type Progress struct {
-	title   string
-	id      string
-	start   time.Time
-	last    time.Time
-	shown   bool
+	title string
+	id    string
+	start time.Time
+	last  time.Time
+	shown bool
 }
 
 // NewProgress returns a progress report titled title.
