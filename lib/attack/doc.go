@@ -3,8 +3,10 @@
 // attack increases (the network's own cross-entropy, eq. 3 of Barati,
 // Safabakhsh and Rahmati, ICPR 2020, and the hard objective of eq. 2, the
 // mean loss of K random heads on the network's feature layer), the attacks
-// (FGSM, PGD under L∞ or L2, random noise, identity), RobustAccuracy, and
-// checks for gradient masking.
+// (FGSM, PGD under L∞ or L2, APGD, Square, transfer, random noise,
+// identity), RobustAccuracy, the worst case over an ensemble of attacks
+// (Evaluate, as AutoAttack), checks for gradient masking, and an Audit of
+// a whole evaluation.
 //
 // # Conventions
 //
@@ -30,6 +32,18 @@
 // sample's best iterate, as AutoAttack does (Croce and Hein 2020). The
 // defaults, and how they compare with torchattacks, Foolbox and ART, are on
 // each type.
+//
+// # Models, APGD, Square and ensembles
+//
+// A Model gives logits (the forward pass); a GradientModel adds input
+// gradients; NewNetworkModel adapts an *mlp.Network. LogitObjective puts a
+// loss on a GradientModel's logits: cross-entropy, DLR, or targeted DLR
+// (Croce and Hein 2020). APGD is AutoAttack's Auto-PGD on any Objective,
+// Square its gradient-free random search on any Model, Transfer crafts on
+// one model for another, and Evaluate (or Ensemble) takes the per-sample
+// worst case over attacks, running each only on the samples still robust.
+// Audit returns a table of checks of an evaluation (ε = 0, monotonicity,
+// steps, restarts, noise, Square, transfer, large ε, gradients).
 //
 // # Robust accuracy
 //
