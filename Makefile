@@ -1,6 +1,7 @@
 # pointwise: two commands do everything on a fresh Debian/Ubuntu machine.
 #   make figures   run every notebook headless, write out/figures and out/notebooks
 #   make test      go vet, go test and every notebook in quick mode
+#   make assignments  write the student versions of notebooks/assignments to out/assignments
 # NOTEBOOKS='fig2*' selects notebooks by glob; POINTWISE_QUICK=1 selects quick mode.
 
 SHELL       := /bin/bash
@@ -30,23 +31,42 @@ export GOFLAGS     := $(strip $(filter-out -tags=openblas,$(GOFLAGS)) -tags=open
 export CGO_LDFLAGS := $(strip $(filter-out -lopenblas,$(CGO_LDFLAGS)) -lopenblas)
 endif
 
-.PHONY: all figures test setup tools kernel jupyter data openblas vet gotest gotest-purego notebooks-quick run-figures kernel-user clean help
+.PHONY: all figures test setup tools kernel jupyter data openblas vet gotest gotest-purego notebooks-quick run-figures kernel-user clean help assignments gallery gallery-quick browser
 all: help
 
 help:
 	@echo "make figures   execute every notebook headless (NOTEBOOKS='fig2*' for a subset, POINTWISE_QUICK=1 for quick mode)"
 	@echo "make test      go vet, go test, and every notebook in quick mode"
 	@echo "make kernel-user  install the GoNB kernel for your own Jupyter/JupyterLab"
+	@echo "make assignments  write the student assignment notebooks to out/assignments"
 
 # Set-up may install OpenBLAS, so the work runs in a second make that sees it.
 figures: setup
 	@$(MAKE) --no-print-directory kernel run-figures
 
 test: setup
-	@$(MAKE) --no-print-directory kernel vet gotest gotest-purego notebooks-quick
+	@$(MAKE) --no-print-directory kernel vet gotest gotest-purego notebooks-quick gallery-quick
 
+# The gallery (out/index.html) is written even when a notebook failed, so
+# that its checks and logs can be browsed; the run still fails.
 run-figures:
-	$(GO) run ./cmd/nbrun -notebooks '$(NOTEBOOKS)' -out '$(OUT)' -python $(PYTHON)
+	@status=0; $(GO) run ./cmd/nbrun -notebooks '$(NOTEBOOKS)' -out '$(OUT)' -python $(PYTHON) || status=$$?; \
+	$(GO) run ./cmd/gallery -out '$(OUT)' && exit $$status
+
+gallery:
+	$(GO) run ./cmd/gallery -out '$(OUT)'
+
+# The gallery of the quick run, checked in a real headless Chromium: it loads,
+# every image is displayed, no console error, every link resolves.
+gallery-quick:
+	$(GO) run ./cmd/gallery -out '$(OUT)/quick' -mode quick
+	$(PYTHON) scripts/gallery-test.py '$(OUT)/quick'
+
+# Student versions of notebooks/assignments (solutions blanked, checks kept).
+# The reference and student versions are executed headless by cmd/assign's
+# test, part of `make test`.
+assignments:
+	$(GO) run ./cmd/assign -dir notebooks/assignments -out '$(OUT)/assignments'
 
 vet:
 	$(GO) vet ./...
@@ -65,7 +85,7 @@ endif
 notebooks-quick:
 	$(GO) run ./cmd/nbrun -quick -notebooks '$(NOTEBOOKS)' -out '$(OUT)/quick' -python $(PYTHON)
 
-setup: tools jupyter data openblas
+setup: tools jupyter data openblas browser
 
 openblas:
 	@if ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so '; then \
@@ -100,6 +120,20 @@ kernel-user: tools
 	env -u JUPYTER_DATA_DIR -u JUPYTER_PATH gonb --install --go_work=$(CURDIR) -raw_error
 	$(PYTHON) scripts/kernel-env.py "$$(env -u JUPYTER_DATA_DIR -u JUPYTER_PATH $(PYTHON) -c 'from jupyter_core.paths import jupyter_data_dir; print(jupyter_data_dir())')/kernels/gonb/kernel.json" $(BIN)
 
+# Headless Chromium and the DevTools client of scripts/gallery-test.py;
+# require.js and MathJax, which the gallery copies for nbconvert's pages.
+browser:
+	@if [ -x /usr/bin/chromium ] && $(PYTHON) -c 'import websocket' 2>/dev/null && [ -f /usr/share/javascript/requirejs/require.min.js ] && [ -f /usr/share/javascript/mathjax/MathJax.js ]; then \
+		echo "browser: chromium found"; \
+	elif [ "$(IS_ROOT)" = yes ]; then \
+		echo "browser: installing Debian's chromium, python3-websocket, libjs-requirejs and libjs-mathjax"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium python3-websocket libjs-requirejs libjs-mathjax >/dev/null; \
+	else \
+		echo "browser: the gallery test needs Debian's chromium and python3-websocket. Install them with:"; \
+		echo "    sudo apt-get install -y chromium python3-websocket libjs-requirejs libjs-mathjax"; \
+		exit 1; \
+	fi
+
 jupyter:
 	@if $(PYTHON) -c 'import nbconvert, nbclient, jupyter_client' 2>/dev/null; then \
 		echo "jupyter: nbconvert found ($(PYTHON))"; \
@@ -129,3 +163,33 @@ data:
 
 clean:
 	rm -rf $(OUT)
+
+# make bench: samples/s of the fig6 classifier (784-256-256-10, float32,
+# batch 128) in inference, training and adversarial training steps and
+# PGD-20, in Go (pure-Go BLAS, and OpenBLAS when installed) and in PyTorch
+# CPU (2 threads; and 1 thread for context). BENCH_ROUNDS rounds each run
+# every implementation once in turn, so that all see the same machine load;
+# the table of medians is printed and written to $(OUT)/bench.csv, the raw
+# runs kept in $(OUT)/bench/.
+BENCH_ROUNDS ?= 5
+BENCH_DIR    := $(OUT)/bench
+.PHONY: bench
+bench:
+	@mkdir -p $(BENCH_DIR) && rm -f $(BENCH_DIR)/gonum.txt $(BENCH_DIR)/openblas.txt $(BENCH_DIR)/torch*.csv
+	@{ lscpu | grep -E '^(Model name|CPU\(s\)):'; nproc; } | tee $(BENCH_DIR)/machine.txt
+	@$(PYTHON) -c 'import torch' 2>/dev/null || echo "bench: $(PYTHON) cannot import torch (Debian: apt-get install python3-torch); Go rows only"
+	@for i in $$(seq $(BENCH_ROUNDS)); do \
+		echo "bench: round $$i of $(BENCH_ROUNDS), load average $$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $(BENCH_DIR)/machine.txt; \
+		GOFLAGS="$(filter-out -tags=openblas,$(GOFLAGS))" CGO_LDFLAGS= $(GO) test -run '^$$' -bench . -benchmem -count 1 ./bench/ >>$(BENCH_DIR)/gonum.txt || exit 1; \
+		if [ "$(BLAS)" = openblas ]; then \
+			$(GO) test -run '^$$' -bench . -benchmem -count 1 ./bench/ >>$(BENCH_DIR)/openblas.txt || exit 1; \
+		fi; \
+		if $(PYTHON) -c 'import torch' 2>/dev/null; then \
+			$(PYTHON) bench/torch_bench.py -count 1 -threads 2 >>$(BENCH_DIR)/torch.csv || exit 1; \
+			$(PYTHON) bench/torch_bench.py -count 1 -threads 1 >>$(BENCH_DIR)/torch1.csv || exit 1; \
+		fi; \
+	done
+	@$(GO) run ./bench/cmd/table -go gonum=$(BENCH_DIR)/gonum.txt \
+		$(if $(filter openblas,$(BLAS)),-go openblas=$(BENCH_DIR)/openblas.txt) \
+		$$([ -s $(BENCH_DIR)/torch.csv ] && echo -torch $(BENCH_DIR)/torch.csv -torch1 $(BENCH_DIR)/torch1.csv) -csv $(OUT)/bench.csv \
+		| tee $(BENCH_DIR)/table.txt

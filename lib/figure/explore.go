@@ -1,0 +1,147 @@
+package figure
+
+import (
+	"encoding/base64"
+	"fmt"
+	"html"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/comms"
+	"github.com/janpfeifer/gonb/gonbui/dom"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
+	"github.com/janpfeifer/gonb/gonbui/widgets"
+)
+
+// Control is one widget of an Explorer: a menu when Options is not empty,
+// otherwise a slider over the integers Min … Max. Default is the slider's
+// value or the index of the menu's option.
+type Control struct {
+	Label    string
+	Options  []string
+	Min, Max int
+	Default  int
+}
+
+// Explorer redraws a plot in place as the reader moves GoNB widgets
+// (gonbui/widgets): one per Control. Widgets need a live front end: in a
+// headless run (nbconvert: GoNB has no Jupyter kernel id) or outside a
+// notebook, or when no front end answers within Wait, Run draws the defaults
+// once and returns, so a headless run never hangs.
+type Explorer struct {
+	Controls []Control
+	// Draw returns the PNG for the controls' values (in the order of
+	// Controls).
+	Draw func(values []int) ([]byte, error)
+	// Wait is how long Run waits for the widgets to answer. If Wait is 0, it
+	// is 3 seconds.
+	Wait time.Duration
+	// Idle ends the live session after this long without a change, keeping
+	// the last plot in the notebook. If Idle is 0, it is 10 minutes.
+	Idle time.Duration
+}
+
+// Run shows the plot and, in a live notebook, the widgets, and redraws on
+// every change until Idle passes without one.
+func (e Explorer) Run() error {
+	values := make([]int, len(e.Controls))
+	for i, c := range e.Controls {
+		values[i] = c.Default
+	}
+	png, err := e.Draw(values)
+	if err != nil {
+		return err
+	}
+	wait, idle := e.Wait, e.Idle
+	if wait == 0 {
+		wait = 3 * time.Second
+	}
+	if idle == 0 {
+		idle = 10 * time.Minute
+	}
+	if !gonbui.IsNotebook {
+		return nil
+	}
+	if os.Getenv(protocol.GONB_JUPYTER_KERNEL_ID_ENV) == "" {
+		// GoNB sets the kernel id only under a Jupyter server; under nbconvert
+		// widgets cannot connect, and a program that ends while GoNB is still
+		// trying to reach a front end makes the kernel die.
+		fmt.Printf("explore: no live front end (headless run): showing the defaults, %s\n", e.describe(values))
+		gonbui.DisplayPng(png)
+		return nil
+	}
+	type change struct{ control, value int }
+	ready := make(chan []*comms.AddressChan[int], 1)
+	go func() {
+		defer func() { recover() }() // no front end: the fallback below shows the defaults
+		div := dom.CreateTransientDiv()
+		var chans []*comms.AddressChan[int]
+		for _, c := range e.Controls {
+			dom.Append(div, fmt.Sprintf(`<span style="margin:0 0.4em 0 1em">%s</span>`, html.EscapeString(c.Label)))
+			if len(c.Options) > 0 {
+				w := widgets.Select(c.Options).SetDefault(c.Default).AppendTo(div).Done()
+				chans = append(chans, w.Listen().LatestOnly())
+			} else {
+				w := widgets.Slider(c.Min, c.Max, c.Default).AppendTo(div).Done()
+				chans = append(chans, w.Listen().LatestOnly())
+			}
+		}
+		ready <- chans
+	}()
+	var chans []*comms.AddressChan[int]
+	select {
+	case chans = <-ready:
+	case <-time.After(wait):
+		fmt.Printf("explore: no live front end answered within %v (headless run): showing the defaults, %s\n", wait, e.describe(values))
+		gonbui.DisplayPng(png)
+		return nil
+	}
+	id := "explore_" + gonbui.UniqueId()
+	label := id + "_label"
+	show := func() {
+		gonbui.UpdateHtml(id, fmt.Sprintf(`<div><span id=%q style="font-family:monospace">%s</span><br><img src="data:image/png;base64,%s"></div>`,
+			label, html.EscapeString(e.describe(values)), base64.StdEncoding.EncodeToString(png)))
+	}
+	show()
+	changes := make(chan change, len(chans))
+	for i, ch := range chans {
+		go func() {
+			for v := range ch.C {
+				changes <- change{i, v}
+			}
+		}()
+	}
+	for {
+		select {
+		case c := <-changes:
+			values[c.control] = c.value
+			next, err := e.Draw(values)
+			if err != nil {
+				dom.SetInnerText(label, "error: "+err.Error())
+				continue
+			}
+			png = next
+			show()
+		case <-time.After(idle):
+			gonbui.UpdateHtml(id, "")
+			fmt.Printf("explore: ended after %v without a change; last settings %s\n", idle, e.describe(values))
+			gonbui.DisplayPng(png)
+			return nil
+		}
+	}
+}
+
+// describe formats the controls' values: "n = 17, grid = equispaced".
+func (e Explorer) describe(values []int) string {
+	var parts []string
+	for i, c := range e.Controls {
+		v := fmt.Sprint(values[i])
+		if len(c.Options) > 0 && values[i] >= 0 && values[i] < len(c.Options) {
+			v = c.Options[values[i]]
+		}
+		parts = append(parts, c.Label+" = "+v)
+	}
+	return strings.Join(parts, ", ")
+}
