@@ -53,12 +53,11 @@ func biasAct[T Float](a Activation, y, b []T) {
 				row[j] = v + b[j]
 			}
 		case ReLU:
+			// The builtin max compiles without a branch: a branch on the
+			// sign of each element mispredicts half the time.
+			b := b[:len(row)]
 			for j, v := range row {
-				v += b[j]
-				if v < 0 {
-					v = 0
-				}
-				row[j] = v
+				row[j] = max(v+b[j], 0)
 			}
 		case Tanh:
 			for j, v := range row {
@@ -103,19 +102,15 @@ func backAct[T Float](a Activation, dz, g, y, gb []T, n int) {
 	if gb != nil {
 		clear(gb)
 	}
+	if a == ReLU {
+		backReLU(dz, g, y, gb, n)
+		return
+	}
 	for r := 0; r+n <= len(dz); r += n {
 		drow, grow, yrow := dz[r:r+n], g[r:r+n], y[r:r+n]
 		switch a {
 		case Identity:
 			copy(drow, grow)
-		case ReLU:
-			for j, v := range yrow {
-				if v > 0 {
-					drow[j] = grow[j]
-				} else {
-					drow[j] = 0
-				}
-			}
 		case Tanh:
 			for j, v := range yrow {
 				drow[j] = grow[j] * (1 - v*v)
@@ -129,6 +124,35 @@ func backAct[T Float](a Activation, dz, g, y, gb []T, n int) {
 			for j, v := range drow {
 				gb[j] += v
 			}
+		}
+	}
+}
+
+// backReLU is backAct for ReLU, the hot case: the mask is a conditional
+// move rather than a branch (which mispredicts on half the elements), and
+// the bias gradient is summed in the same pass.
+func backReLU[T Float](dz, g, y, gb []T, n int) {
+	for r := 0; r+n <= len(dz); r += n {
+		yrow := y[r : r+n]
+		drow, grow := dz[r:r+len(yrow)], g[r:r+len(yrow)]
+		if gb == nil {
+			for j, v := range yrow {
+				d := grow[j]
+				if !(v > 0) {
+					d = 0
+				}
+				drow[j] = d
+			}
+			continue
+		}
+		gb := gb[:len(yrow)]
+		for j, v := range yrow {
+			d := grow[j]
+			if !(v > 0) {
+				d = 0
+			}
+			drow[j] = d
+			gb[j] += d
 		}
 	}
 }

@@ -159,6 +159,24 @@ func (net *Network[T]) gradLayer(g []T, l int) (gw, gb []T) {
 }
 
 func checkFinite[T Float](name string, x []T) error {
+	// v − v is 0 for a finite v and NaN for ±Inf and NaN, and a NaN stays
+	// in a sum: one branch-free pass (four sums in flight) finds whether any
+	// element is bad, and only then the loop below finds which.
+	var s0, s1, s2, s3 T
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v := x[i : i+4 : i+4]
+		s0 += v[0] - v[0]
+		s1 += v[1] - v[1]
+		s2 += v[2] - v[2]
+		s3 += v[3] - v[3]
+	}
+	for _, v := range x[i:] {
+		s0 += v - v
+	}
+	if s0+s1+s2+s3 == 0 {
+		return nil
+	}
 	for i, v := range x {
 		if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
 			return fmt.Errorf("mlp: %s[%d] = %v: need finite values", name, i, f)

@@ -12,5 +12,12 @@
 // into tiles small enough for gonum to compute serially and runs them on a
 // small pool of persistent goroutines. gonum's own parallel path starts new
 // goroutines and channels on every call; the pool keeps a training step free
-// of allocations while still using every core.
+// of allocations while still using every core. A product Aᵀ·B runs on an
+// explicit transpose of A, for which gonum's kernel is faster.
+//
+// Built with the openblas tag, OpenBLAS runs single-threaded and Gemm cuts
+// each large product into one piece per core on the same pool (small
+// products run on the caller): OpenBLAS's own threading also threads the
+// small products of a batch-128 network, which then ran slower than on one
+// thread, and its threads spin after every call.
 package linalg

@@ -90,6 +90,14 @@ func TestGemmNoAlloc(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("Gemm allocated %v times per call, want 0", allocs)
 	}
+	// The weight gradient Xᵀ·dZ, whose transposed A gets a workspace.
+	x, dz, gw := make([]float32, m*k), make([]float32, m*n), make([]float32, k*n)
+	allocs = testing.AllocsPerRun(20, func() {
+		Gemm(true, false, k, n, m, 1, x, k, dz, n, 0, gw, n)
+	})
+	if allocs != 0 {
+		t.Errorf("Gemm with transposed A allocated %v times per call, want 0", allocs)
+	}
 }
 
 func benchmarkGemm[T Float](b *testing.B, m, n, k int) {
@@ -110,3 +118,38 @@ func benchmarkGemm[T Float](b *testing.B, m, n, k int) {
 
 func BenchmarkGemm32(b *testing.B) { benchmarkGemm[float32](b, 128, 256, 784) }
 func BenchmarkGemm64(b *testing.B) { benchmarkGemm[float64](b, 128, 256, 784) }
+
+// benchmarkShape times one product of the fig6 network's passes at batch 128.
+func benchmarkShape(b *testing.B, tA, tB bool, m, n, k int) {
+	x, y, z := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+	rnd := rand.New(rand.NewPCG(1, 1))
+	for _, s := range [][]float32{x, y} {
+		for i := range s {
+			s[i] = float32(rnd.NormFloat64())
+		}
+	}
+	lda, ldb := k, n
+	if tA {
+		lda = m
+	}
+	if tB {
+		ldb = k
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Gemm(tA, tB, m, n, k, 1, x, lda, y, ldb, 0, z, n)
+	}
+	b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// The products of a 784→256→256→10 network at batch 128: forward X·W,
+// input gradient dZ·Wᵀ, weight gradient Xᵀ·dZ.
+func BenchmarkFwd784x256(b *testing.B)  { benchmarkShape(b, false, false, 128, 256, 784) }
+func BenchmarkFwd256x256(b *testing.B)  { benchmarkShape(b, false, false, 128, 256, 256) }
+func BenchmarkFwd256x10(b *testing.B)   { benchmarkShape(b, false, false, 128, 10, 256) }
+func BenchmarkBwdX10x256(b *testing.B)  { benchmarkShape(b, false, true, 128, 256, 10) }
+func BenchmarkBwdX256x256(b *testing.B) { benchmarkShape(b, false, true, 128, 256, 256) }
+func BenchmarkBwdX256x784(b *testing.B) { benchmarkShape(b, false, true, 128, 784, 256) }
+func BenchmarkBwdW784x256(b *testing.B) { benchmarkShape(b, true, false, 784, 256, 128) }
+func BenchmarkBwdW256x256(b *testing.B) { benchmarkShape(b, true, false, 256, 256, 128) }
+func BenchmarkBwdW256x10(b *testing.B)  { benchmarkShape(b, true, false, 256, 10, 128) }

@@ -2,6 +2,6 @@
 
 package linalg
 
-// The race detector makes sync.Pool drop items at random, so allocation
-// counts are not meaningful under it.
+// The race detector adds allocations of its own, so allocation counts are
+// not meaningful under it.
 const raceEnabled = true
