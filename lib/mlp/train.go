@@ -1,6 +1,7 @@
 package mlp
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -60,11 +61,29 @@ type Trainer[T Float] struct {
 	Perturb Perturber[T]
 	// Progress, if non-nil, is called after every step.
 	Progress func(Progress)
+	// Start is the number of epochs already done, for resuming a run from a
+	// checkpoint: Train replays the first Start epochs' shuffles (without
+	// training) and runs epochs Start+1 to Epochs. With the network and the
+	// optimiser state of the end of epoch Start (see Checkpoint) and a
+	// Perturber in the state it had then, the run ends with the same
+	// parameters as an uninterrupted one. If Start is 0, training starts at
+	// epoch 1; it must be in [0, Epochs).
+	Start int
+	// OnEpoch, if non-nil, is called at the end of every epoch with its
+	// metrics, after the parameters were checked to be finite: the place to
+	// write a checkpoint. A non-nil error stops training and is returned.
+	OnEpoch func(EpochStats) error
+	// Context, if non-nil, is checked before every step: once it is done,
+	// Train stops and returns its error (wrapped, with the epoch and batch).
+	// If it is nil, training cannot be interrupted.
+	Context context.Context
 }
 
 // Train runs the training loop on net with inputs x (n rows of net.In()) and
-// labels (n classes in [0, net.Out())), and returns the metrics of each epoch.
-// It stops with an error naming the epoch and batch if the loss is not finite.
+// labels (n classes in [0, net.Out())), and returns the metrics of each epoch
+// it ran (Start+1 to Epochs). It stops with an error naming the epoch and
+// batch if the loss is not finite, and naming the epoch if a parameter is
+// not finite at its end.
 func (tr *Trainer[T]) Train(net *Network[T], x []T, labels []int) ([]EpochStats, error) {
 	bs, epochs := tr.BatchSize, tr.Epochs
 	if bs == 0 {
@@ -78,6 +97,9 @@ func (tr *Trainer[T]) Train(net *Network[T], x []T, labels []int) ([]EpochStats,
 	}
 	if epochs < 0 {
 		return nil, fmt.Errorf("mlp: epochs %d out of range: need ≥ 1 (0 means 1)", epochs)
+	}
+	if tr.Start < 0 || tr.Start >= epochs {
+		return nil, fmt.Errorf("mlp: start epoch %d out of range: need 0 ≤ Start < Epochs = %d", tr.Start, epochs)
 	}
 	in, classes := net.In(), net.Out()
 	n := len(labels)
@@ -117,11 +139,20 @@ func (tr *Trainer[T]) Train(net *Network[T], x []T, labels []int) ([]EpochStats,
 	for i := range perm {
 		perm[i] = i
 	}
-	for e := 1; e <= epochs; e++ {
-		rnd.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+	shuffle := func() { rnd.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] }) }
+	for range tr.Start {
+		shuffle() // the permutations carry over: replay those of the epochs done
+	}
+	for e := tr.Start + 1; e <= epochs; e++ {
+		shuffle()
 		var lossSum float64
 		var correct, seen int
 		for s := range steps {
+			if tr.Context != nil {
+				if err := tr.Context.Err(); err != nil {
+					return stats, fmt.Errorf("mlp: stopped before epoch %d batch %d: %w", e, s+1, err)
+				}
+			}
 			idx := perm[s*bs : min((s+1)*bs, n)]
 			m := len(idx)
 			for r, i := range idx {
@@ -160,7 +191,16 @@ func (tr *Trainer[T]) Train(net *Network[T], x []T, labels []int) ([]EpochStats,
 					Loss: lossSum / float64(seen), Accuracy: float64(correct) / float64(seen)})
 			}
 		}
-		stats = append(stats, EpochStats{Epoch: e, Loss: lossSum / float64(n), Accuracy: float64(correct) / float64(n)})
+		es := EpochStats{Epoch: e, Loss: lossSum / float64(n), Accuracy: float64(correct) / float64(n)}
+		stats = append(stats, es)
+		if err := checkFinite("parameter", net.params); err != nil {
+			return stats, fmt.Errorf("%w (at the end of epoch %d)", err, e)
+		}
+		if tr.OnEpoch != nil {
+			if err := tr.OnEpoch(es); err != nil {
+				return stats, fmt.Errorf("mlp: end of epoch %d: %w", e, err)
+			}
+		}
 	}
 	return stats, nil
 }

@@ -1,0 +1,207 @@
+package adversarial
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Method is a training variant.
+type Method int
+
+const (
+	// Standard trains on the clean inputs.
+	Standard Method = iota
+	// PGD trains on L∞ PGD points against the network's own cross-entropy
+	// (Madry et al. 2018; the paper's eq. 3).
+	PGD
+	// Hard trains on L∞ PGD points against the mean cross-entropy of K
+	// random heads on the network's current feature layer (the paper's
+	// eq. 2).
+	Hard
+)
+
+// Methods lists the training variants in the figure's order.
+var Methods = []Method{Standard, PGD, Hard}
+
+// String returns the name used in files and CSVs: "standard", "pgd", "hard".
+func (m Method) String() string {
+	switch m {
+	case Standard:
+		return "standard"
+	case PGD:
+		return "pgd"
+	case Hard:
+		return "hard"
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
+
+// ParseMethod is the inverse of Method.String.
+func ParseMethod(s string) (Method, error) {
+	for _, m := range Methods {
+		if strings.EqualFold(s, m.String()) {
+			return m, nil
+		}
+	}
+	return 0, fmt.Errorf("adversarial: training method %q unknown: need standard, pgd or hard", s)
+}
+
+// Defaults of Config, the chosen settings of SPEC.md's fig6.
+const (
+	DefaultSteps        = 10
+	DefaultHeads        = 8
+	DefaultLearningRate = 1e-3
+	DefaultBatchSize    = 128
+	DefaultEpochs       = 5
+	// StepFactor sets the default PGD step size α = StepFactor·ε/Steps.
+	StepFactor = 2.5
+)
+
+// DefaultHidden is the default width of the hidden layers.
+var DefaultHidden = []int{256, 256}
+
+// Limits on the settings, so that a typo cannot start a run of days.
+const (
+	MaxSteps  = 1000
+	MaxHeads  = 1024
+	MaxEpochs = 1000
+	MaxBatch  = 1 << 16
+	MaxWidth  = 1 << 14
+)
+
+// Config holds the settings of one trained network. The zero value is
+// standard training of the default network with seed 0. Fields a method does
+// not use (Epsilon, Steps, StepSize and Mix for Standard; Heads for all but
+// Hard) are ignored: they are neither checked nor part of the cache key.
+type Config struct {
+	// Method is the training variant. The zero value is Standard.
+	Method Method
+	// Epsilon is ε_train, the L∞ radius of the training perturbations, in
+	// (0, 1] (inputs lie in [0, 1]). PGD and Hard need it; it has no
+	// default. SPEC.md: 0.1 for MNIST, 0.05 for Fashion-MNIST.
+	Epsilon float64
+	// Steps is the number of PGD steps per training batch, 1 to MaxSteps.
+	// If it is 0, it is DefaultSteps (10).
+	Steps int
+	// StepSize is the PGD step α, in (0, 1]. If it is 0, it is
+	// StepFactor·Epsilon/Steps (2.5·ε/10 by default).
+	StepSize float64
+	// Heads is K, the number of random heads drawn for each batch of Hard
+	// training, 1 to MaxHeads. If it is 0, it is DefaultHeads (8).
+	Heads int
+	// Mix is the fraction of each batch replaced by adversarial inputs, in
+	// (0, 1]: the first round(Mix·m) of the batch's m shuffled rows. If it is
+	// 0, it is 1 (every row).
+	Mix float64
+	// Hidden lists the hidden layers' widths (ReLU), each 1 to MaxWidth; the
+	// input and output widths come from the data (784 and 10 for MNIST). If
+	// it is nil, it is DefaultHidden (256, 256). Hard needs at least one
+	// hidden layer: the last one is the feature layer φ.
+	Hidden []int
+	// LearningRate is Adam's η, in (0, 1]. If it is 0, it is 1e-3.
+	LearningRate float64
+	// BatchSize is the minibatch size, 1 to MaxBatch. If it is 0, it is 128.
+	BatchSize int
+	// Epochs is the number of passes over the data, 1 to MaxEpochs. If it is
+	// 0, it is 5.
+	Epochs int
+	// Seed seeds everything random: the initialisation, the shuffling, the
+	// attacks' random starts and the random heads.
+	Seed uint64
+}
+
+// Resolve returns the configuration with every default filled in and the
+// fields the method ignores set to zero, or an error naming the first
+// setting out of range. Two configurations train the same network exactly
+// when their resolved forms are equal.
+func (c Config) Resolve() (Config, error) {
+	r := Config{Method: c.Method, Seed: c.Seed}
+	if c.Method != Standard && c.Method != PGD && c.Method != Hard {
+		return r, fmt.Errorf("adversarial: method %d unknown: need Standard (0), PGD (1) or Hard (2)", int(c.Method))
+	}
+	intSetting := func(name string, v, def, hi int) (int, error) {
+		if v == 0 {
+			v = def
+		}
+		if v < 1 || v > hi {
+			return 0, fmt.Errorf("adversarial: %s %d out of range: need 1 to %d (0 means %d)", name, v, hi, def)
+		}
+		return v, nil
+	}
+	unit := func(name string, v, def float64, what string) (float64, error) {
+		if v == 0 {
+			v = def
+		}
+		if !(v > 0 && v <= 1) {
+			return 0, fmt.Errorf("adversarial: %s %v out of range: need 0 < %s ≤ 1%s", name, v, name, what)
+		}
+		return v, nil
+	}
+	var err error
+	if r.BatchSize, err = intSetting("batch size", c.BatchSize, DefaultBatchSize, MaxBatch); err != nil {
+		return r, err
+	}
+	if r.Epochs, err = intSetting("epochs", c.Epochs, DefaultEpochs, MaxEpochs); err != nil {
+		return r, err
+	}
+	if r.LearningRate, err = unit("learning rate", c.LearningRate, DefaultLearningRate, " (0 means 1e-3)"); err != nil {
+		return r, err
+	}
+	r.Hidden = slices.Clone(c.Hidden)
+	if r.Hidden == nil {
+		r.Hidden = slices.Clone(DefaultHidden)
+	}
+	if len(r.Hidden) > 16 {
+		return r, fmt.Errorf("adversarial: %d hidden layers out of range: need at most 16", len(r.Hidden))
+	}
+	for i, w := range r.Hidden {
+		if w < 1 || w > MaxWidth {
+			return r, fmt.Errorf("adversarial: width %d of hidden layer %d out of range: need 1 to %d", w, i, MaxWidth)
+		}
+	}
+	if c.Method == Standard {
+		return r, nil
+	}
+	if c.Epsilon == 0 {
+		return r, fmt.Errorf("adversarial: epsilon 0 for %v training: need 0 < ε ≤ 1 (it has no default; SPEC: 0.1 MNIST, 0.05 Fashion-MNIST)", c.Method)
+	}
+	if r.Epsilon, err = unit("epsilon", c.Epsilon, 0, ""); err != nil {
+		return r, err
+	}
+	if r.Steps, err = intSetting("steps", c.Steps, DefaultSteps, MaxSteps); err != nil {
+		return r, err
+	}
+	if r.StepSize, err = unit("step size", c.StepSize, StepFactor*r.Epsilon/float64(r.Steps), " (0 means 2.5·ε/steps)"); err != nil {
+		return r, err
+	}
+	if r.Mix, err = unit("mix", c.Mix, 1, " (0 means 1)"); err != nil {
+		return r, err
+	}
+	if c.Method == Hard {
+		if r.Heads, err = intSetting("heads", c.Heads, DefaultHeads, MaxHeads); err != nil {
+			return r, err
+		}
+		if len(r.Hidden) == 0 {
+			return r, fmt.Errorf("adversarial: hard training needs a feature layer: need at least one hidden layer, have %v", r.Hidden)
+		}
+	}
+	return r, nil
+}
+
+// String describes the configuration in one line, for logs and titles.
+func (c Config) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v", c.Method)
+	if c.Method != Standard {
+		fmt.Fprintf(&b, " ε=%g steps=%d α=%.4g", c.Epsilon, c.Steps, c.StepSize)
+		if c.Method == Hard {
+			fmt.Fprintf(&b, " K=%d", c.Heads)
+		}
+		if c.Mix != 1 && c.Mix != 0 {
+			fmt.Fprintf(&b, " mix=%g", c.Mix)
+		}
+	}
+	fmt.Fprintf(&b, " hidden=%v lr=%g batch=%d epochs=%d seed=%d", c.Hidden, c.LearningRate, c.BatchSize, c.Epochs, c.Seed)
+	return b.String()
+}
