@@ -1,0 +1,344 @@
+package experiment
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"pointwise/lib/cheb"
+	"pointwise/lib/objective"
+)
+
+// SampleComplexity is fig3's sample-complexity experiment for any learner:
+// for each grid, each m in Ms and each of Draws targets h ~ Targets, the
+// Learner is fitted to the m grid points labelled by h, and its sup-norm
+// error max |ĥ − h| is measured on EvalPoints equispaced points of [-1, 1].
+// Over the draws it reports the median error against m and m(ε), the smallest
+// m in Ms whose median error is ≤ ε.
+//
+// Draw d uses the same target and the same learner seed on every grid and
+// every m (common random numbers), so the curves differ only through the
+// grids and m. A random grid is drawn afresh for every (m, d).
+type SampleComplexity struct {
+	// Learner is the learning rule; it must be safe for concurrent use.
+	Learner Learner
+	// Targets is the distribution H of targets on [-1, 1].
+	Targets objective.Distribution
+	// Grids are the training grids to compare.
+	Grids []Grid
+	// Ms are the numbers of training points, increasing.
+	Ms []int
+	// Draws is the number of targets drawn from H. If Draws is 0, it is 20.
+	Draws int
+	// EvalPoints is the size of the equispaced evaluation grid (end points
+	// included). If EvalPoints is 0, it is 2001.
+	EvalPoints int
+	// Epsilons are the target errors of m(ε). If Epsilons is nil, they are
+	// {1e-1, 1e-2, 1e-3, 1e-4}.
+	Epsilons []float64
+	// Seed seeds the targets, the random grids and the learner, each from
+	// streams of its own: target d is drawn from rand.NewPCG(Seed,
+	// TargetStream+d), and the learner gets seed Seed<<32 + d + 1 for
+	// draw d; for seeds below 2^32 none of them is rand.NewPCG(Seed, Seed),
+	// the stream a notebook may use for the class's own network.
+	Seed uint64
+	// Workers is the number of fits run at once. If Workers is 0, it is
+	// runtime.GOMAXPROCS(0).
+	Workers int
+	// Progress, if non-nil, is called after every fit with the number done
+	// and the total, from one goroutine at a time.
+	Progress func(done, total int)
+}
+
+// TargetStream is the first PCG stream of SampleComplexity's targets.
+const TargetStream = 0x7461726765740000 // "target\0\0"
+
+// CurvePoint is one point of the error-against-m curve of one grid.
+type CurvePoint struct {
+	Grid string
+	M    int
+	// Median, Lower and Upper are the median and the 0.1 and 0.9 quantiles
+	// over the draws of the sup-norm error max |ĥ − h| on the evaluation grid.
+	Median, Lower, Upper float64
+	// TrainMedian is the median over the draws of the largest error at the
+	// training points, max_i |ĥ(x_i) − h(x_i)|: how well the rule fitted
+	// its data.
+	TrainMedian float64
+	// Errors are the sup-norm errors of the draws, in draw order: draw d
+	// has the same target and learner seed on every grid, so grids can be
+	// compared draw by draw.
+	Errors []float64
+}
+
+// SampleCount is m(ε) for one grid: the smallest m in Ms whose median
+// sup-norm error is ≤ Epsilon. Reached is false, and Samples 0, when none is.
+type SampleCount struct {
+	Grid    string
+	Epsilon float64
+	Samples int
+	Reached bool
+}
+
+// Result holds the experiment's two tables, grids in the order of Grids.
+type Result struct {
+	Curve   []CurvePoint  // one row per grid and m
+	Samples []SampleCount // one row per grid and ε
+	// Elapsed is the wall time Run took.
+	Elapsed time.Duration
+}
+
+// Point returns the curve point of grid at m, and whether there is one.
+func (r Result) Point(grid string, m int) (CurvePoint, bool) {
+	for _, p := range r.Curve {
+		if p.Grid == grid && p.M == m {
+			return p, true
+		}
+	}
+	return CurvePoint{}, false
+}
+
+// Count returns m(ε) of grid, and whether there is a row for it.
+func (r Result) Count(grid string, eps float64) (SampleCount, bool) {
+	for _, s := range r.Samples {
+		if s.Grid == grid && s.Epsilon == eps {
+			return s, true
+		}
+	}
+	return SampleCount{}, false
+}
+
+// Wins returns in how many draws grid a's sup-norm error at m is below grid
+// b's, and the number of draws: a paired comparison, since draw d has the
+// same target and learner seed on both grids. It returns an error when
+// either grid has no point at m.
+func (r Result) Wins(a, b string, m int) (wins, draws int, err error) {
+	pa, okA := r.Point(a, m)
+	pb, okB := r.Point(b, m)
+	if !okA || !okB {
+		return 0, 0, fmt.Errorf("experiment: no curve points for grids %q and %q at m = %d", a, b, m)
+	}
+	for d := range pa.Errors {
+		if pa.Errors[d] < pb.Errors[d] {
+			wins++
+		}
+	}
+	return wins, len(pa.Errors), nil
+}
+
+func (c SampleComplexity) withDefaults() (SampleComplexity, error) {
+	if c.Learner == nil {
+		return c, fmt.Errorf("experiment: SampleComplexity.Learner is nil")
+	}
+	if c.Targets == nil {
+		return c, fmt.Errorf("experiment: SampleComplexity.Targets is nil")
+	}
+	if in := c.Targets.InputDim(); in != 1 {
+		return c, fmt.Errorf("experiment: SampleComplexity.Targets has input dimension %d; want 1", in)
+	}
+	if len(c.Grids) == 0 {
+		return c, fmt.Errorf("experiment: SampleComplexity.Grids is empty; want at least one grid")
+	}
+	for i, g := range c.Grids {
+		if g.Points == nil {
+			return c, fmt.Errorf("experiment: SampleComplexity.Grids[%d] (%q) has no Points", i, g.Name)
+		}
+	}
+	if len(c.Ms) == 0 {
+		return c, fmt.Errorf("experiment: SampleComplexity.Ms is empty; want at least one m")
+	}
+	for i, m := range c.Ms {
+		if m < 1 || (i > 0 && m <= c.Ms[i-1]) {
+			return c, fmt.Errorf("experiment: SampleComplexity.Ms[%d] = %d; want increasing values ≥ 1", i, m)
+		}
+	}
+	if c.Draws == 0 {
+		c.Draws = 20
+	}
+	if c.Draws < 1 || c.Draws > 1_000_000 {
+		return c, fmt.Errorf("experiment: SampleComplexity.Draws = %d; want 1 to 1e6 (0 means 20)", c.Draws)
+	}
+	if c.EvalPoints == 0 {
+		c.EvalPoints = 2001
+	}
+	if c.EvalPoints < 2 || c.EvalPoints > 10_000_000 {
+		return c, fmt.Errorf("experiment: SampleComplexity.EvalPoints = %d; want 2 to 1e7 (0 means 2001)", c.EvalPoints)
+	}
+	if c.Epsilons == nil {
+		c.Epsilons = []float64{1e-1, 1e-2, 1e-3, 1e-4}
+	}
+	for i, e := range c.Epsilons {
+		if !(e > 0) || math.IsInf(e, 0) {
+			return c, fmt.Errorf("experiment: SampleComplexity.Epsilons[%d] = %v; want a finite value > 0", i, e)
+		}
+	}
+	if c.Workers == 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	if c.Workers < 1 {
+		return c, fmt.Errorf("experiment: SampleComplexity.Workers = %d; want ≥ 1 (0 means GOMAXPROCS)", c.Workers)
+	}
+	return c, nil
+}
+
+// fit is one job: grid g, the i-th m, draw d.
+type fit struct{ g, i, d int }
+
+// Run runs the experiment.
+func (c SampleComplexity) Run() (Result, error) {
+	start := time.Now()
+	c, err := c.withDefaults()
+	if err != nil {
+		return Result{}, err
+	}
+	eval, err := cheb.EquispacedPoints(nil, c.EvalPoints, cheb.Domain{})
+	if err != nil {
+		return Result{}, err
+	}
+	targets := make([]objective.Hypothesis, c.Draws)
+	truth := make([][]float64, c.Draws) // h at the evaluation points
+	for d := range targets {
+		targets[d] = c.Targets.Sample(rand.New(rand.NewPCG(c.Seed, TargetStream+uint64(d))))
+		truth[d] = values(targets[d], eval)
+	}
+	nm := len(c.Ms)
+	sup := make([]float64, len(c.Grids)*nm*c.Draws)
+	train := make([]float64, len(sup))
+	index := func(j fit) int { return (j.g*nm+j.i)*c.Draws + j.d }
+
+	jobs := make(chan fit)
+	var (
+		mu       sync.Mutex
+		firstErr error
+		done     int
+		wg       sync.WaitGroup
+	)
+	for range c.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pred := make([]float64, len(eval))
+			for j := range jobs {
+				s, t, err := c.one(j, targets[j.d], truth[j.d], eval, pred)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				sup[index(j)], train[index(j)] = s, t
+				done++
+				if c.Progress != nil {
+					c.Progress(done, len(sup))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for g := range c.Grids {
+		for i := range c.Ms {
+			for d := range c.Draws {
+				mu.Lock()
+				stop := firstErr != nil
+				mu.Unlock()
+				if !stop {
+					jobs <- fit{g, i, d}
+				}
+			}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return Result{}, firstErr
+	}
+
+	var res Result
+	for g, grid := range c.Grids {
+		med := make([]float64, nm)
+		for i, m := range c.Ms {
+			k := index(fit{g, i, 0})
+			s, t := sup[k:k+c.Draws], train[k:k+c.Draws]
+			med[i] = Quantile(s, 0.5)
+			res.Curve = append(res.Curve, CurvePoint{Grid: grid.Name, M: m,
+				Median: med[i], Lower: Quantile(s, 0.1), Upper: Quantile(s, 0.9), TrainMedian: Quantile(t, 0.5),
+				Errors: slices.Clone(s)})
+		}
+		for _, eps := range c.Epsilons {
+			sc := SampleCount{Grid: grid.Name, Epsilon: eps}
+			if i := slices.IndexFunc(med, func(v float64) bool { return v <= eps }); i >= 0 {
+				sc.Samples, sc.Reached = c.Ms[i], true
+			}
+			res.Samples = append(res.Samples, sc)
+		}
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// one runs fit j against target h (truth at eval) and returns the sup-norm
+// error on eval and the largest error at the training points. pred is
+// scratch of len(eval).
+func (c SampleComplexity) one(j fit, h objective.Hypothesis, truth, eval, pred []float64) (sup, train float64, err error) {
+	grid, m := c.Grids[j.g], c.Ms[j.i]
+	rng := rand.New(rand.NewPCG(c.Seed^0x9e3779b97f4a7c15, uint64(j.g)<<48|uint64(m)<<24|uint64(j.d)))
+	x, err := grid.Points(m, rng)
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(x) != m {
+		return 0, 0, fmt.Errorf("experiment: grid %q returned %d points for m = %d", grid.Name, len(x), m)
+	}
+	y := values(h, x)
+	p, err := c.Learner.Learn(x, y, c.Seed<<32+uint64(j.d)+1)
+	if err != nil {
+		return 0, 0, fmt.Errorf("experiment: grid %q, m = %d, draw %d: %w", grid.Name, m, j.d, err)
+	}
+	if _, err := p.Predict(pred, eval); err != nil {
+		return 0, 0, err
+	}
+	at, err := p.Predict(nil, x)
+	if err != nil {
+		return 0, 0, err
+	}
+	return maxAbsDiff(pred, truth), maxAbsDiff(at, y), nil
+}
+
+// values returns h at the 1-D points x.
+func values(h objective.Hypothesis, x []float64) []float64 {
+	y := make([]float64, len(x))
+	for i, t := range x {
+		y[i] = h.Value([]float64{t})
+	}
+	return y
+}
+
+// maxAbsDiff returns max_i |a_i − b_i|, NaN if any difference is NaN.
+func maxAbsDiff(a, b []float64) float64 {
+	var m float64
+	for i := range a {
+		d := math.Abs(a[i] - b[i])
+		if math.IsNaN(d) {
+			return math.NaN()
+		}
+		m = max(m, d)
+	}
+	return m
+}
+
+// Quantile returns the q-quantile of v, interpolating linearly between order
+// statistics (Hyndman and Fan's type 7, numpy's default). v is not modified.
+// It returns NaN for an empty v.
+func Quantile(v []float64, q float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := slices.Sorted(slices.Values(v))
+	h := q * float64(len(s)-1)
+	lo := int(math.Floor(h))
+	if lo >= len(s)-1 {
+		return s[len(s)-1]
+	}
+	return s[lo] + (h-float64(lo))*(s[lo+1]-s[lo])
+}
