@@ -31,7 +31,7 @@ export GOFLAGS     := $(strip $(filter-out -tags=openblas,$(GOFLAGS)) -tags=open
 export CGO_LDFLAGS := $(strip $(filter-out -lopenblas,$(CGO_LDFLAGS)) -lopenblas)
 endif
 
-.PHONY: all figures test setup tools kernel jupyter data openblas vet gotest gotest-purego notebooks-quick run-figures kernel-user clean help assignments gallery gallery-quick browser
+.PHONY: all figures test setup tools kernel jupyter data openblas vet gotest gotest-purego notebooks-quick run-figures kernel-user clean help assignments gallery gallery-quick browser fuzz fuzz-quick golden golden-update
 all: help
 
 help:
@@ -45,7 +45,7 @@ figures: setup
 	@$(MAKE) --no-print-directory kernel run-figures
 
 test: setup
-	@$(MAKE) --no-print-directory kernel vet gotest gotest-purego notebooks-quick gallery-quick
+	@$(MAKE) --no-print-directory kernel vet gotest gotest-purego fuzz-quick notebooks-quick golden gallery-quick
 
 # The gallery (out/index.html) is written even when a notebook failed, so
 # that its checks and logs can be browsed; the run still fails.
@@ -81,6 +81,35 @@ gotest-purego:
 ifeq ($(BLAS),openblas)
 	GOFLAGS="$(filter-out -tags=openblas,$(GOFLAGS))" CGO_LDFLAGS= $(GO) test ./lib/internal/... ./lib/mlp/...
 endif
+
+# Fuzzing of the two file readers (the IDX reader and the network-file
+# loader): a few seconds each in `make test`, FUZZTIME each by hand with
+# `make fuzz`. go test -fuzz takes one package and one target per run. Seed
+# corpora live in each package's testdata/fuzz/<target>; new interesting
+# inputs go to Go's cache, and a failing input is written to testdata.
+FUZZ_TARGETS := FuzzReadIDX:./lib/dataset/ FuzzUnmarshal:./lib/mlp/ FuzzLoad:./lib/mlp/
+FUZZTIME ?= 2m
+FUZZTIME_QUICK ?= 5s
+
+fuzz-quick:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_QUICK)
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: $${t%%:*} in $${t#*:} for $(FUZZTIME)"; \
+		out=$$($(GO) test -run '^$$' -fuzz "^$${t%%:*}\$$" -fuzztime $(FUZZTIME) "$${t#*:}" 2>&1) || { echo "$$out"; exit 1; }; \
+		echo "$$out" | grep -E '^fuzz: elapsed' | tail -n 1; \
+	done
+
+# Goldens: the quick-mode figure CSVs and PNGs of `make test` against
+# testdata/figures, within the tolerances written in cmd/golden. Refresh
+# them, after checking the new figures, with `make golden-update`
+# (FIGURES=fig6a,fig6b for some only).
+golden:
+	$(GO) run ./cmd/golden -out '$(OUT)/quick/figures' -golden testdata/figures
+
+golden-update:
+	$(GO) run ./cmd/golden -out '$(OUT)/quick/figures' -golden testdata/figures -update $(if $(FIGURES),-figures '$(FIGURES)')
 
 notebooks-quick:
 	$(GO) run ./cmd/nbrun -quick -notebooks '$(NOTEBOOKS)' -out '$(OUT)/quick' -python $(PYTHON)

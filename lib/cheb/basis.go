@@ -18,8 +18,8 @@ type Basis struct {
 
 // Validate returns an error if Degree < 0 or Domain is invalid.
 func (b Basis) Validate() error {
-	if b.Degree < 0 {
-		return fmt.Errorf("cheb: basis degree D = %d out of range: need D >= 0", b.Degree)
+	if b.Degree < 0 || b.Degree >= MaxN {
+		return fmt.Errorf("cheb: basis degree D = %d out of range: need D >= 0 and D+1 <= %d (MaxN)", b.Degree, MaxN)
 	}
 	return b.Domain.Validate()
 }
@@ -78,6 +78,9 @@ func (b Basis) Matrix(dst *mat.Dense, x []float64) (*mat.Dense, error) {
 		return nil, err
 	}
 	m, n := len(x), b.Degree+1
+	if m > MaxN/n {
+		return nil, fmt.Errorf("cheb: basis matrix m×(D+1) = %d×%d out of range: need m·(D+1) <= %d (MaxN)", m, n, MaxN)
+	}
 	switch {
 	case dst == nil:
 		dst = mat.NewDense(m, n, nil)

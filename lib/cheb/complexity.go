@@ -156,17 +156,23 @@ func (c SampleComplexity) validate() error {
 	if len(c.Grids) == 0 {
 		return fmt.Errorf("cheb: Grids is empty: need at least one grid kind (nil means all four)")
 	}
-	if c.MaxPoints < 1 {
-		return fmt.Errorf("cheb: MaxPoints = %d out of range: need MaxPoints >= 1 (0 means 64)", c.MaxPoints)
+	if c.MaxPoints < 1 || c.MaxPoints > MaxN {
+		return fmt.Errorf("cheb: MaxPoints = %d out of range: need MaxPoints >= 1 and <= %d (0 means 64)", c.MaxPoints, MaxN)
 	}
-	if c.Draws < 1 {
-		return fmt.Errorf("cheb: Draws = %d out of range: need Draws >= 1 (0 means 50)", c.Draws)
+	if c.Draws < 1 || c.Draws > MaxN {
+		return fmt.Errorf("cheb: Draws = %d out of range: need Draws >= 1 and <= %d (0 means 50)", c.Draws, MaxN)
 	}
-	if c.EvalPoints < 2 {
-		return fmt.Errorf("cheb: EvalPoints = %d out of range: need EvalPoints >= 2 (0 means 2001)", c.EvalPoints)
+	if c.EvalPoints < 2 || c.EvalPoints > MaxN {
+		return fmt.Errorf("cheb: EvalPoints = %d out of range: need EvalPoints >= 2 and <= %d (0 means 2001)", c.EvalPoints, MaxN)
 	}
 	if err := c.Class.Validate(); err != nil {
 		return err
+	}
+	// The tables held at once: draws' values on the evaluation grid and
+	// the sup errors of every (grid, m, draw).
+	if c.Draws > MaxN/c.EvalPoints || c.Draws > MaxN/(len(c.Class.StdDev)) || c.Draws*len(c.Grids) > MaxN/c.MaxPoints {
+		return fmt.Errorf("cheb: Draws×EvalPoints = %d×%d, Draws×(D+1) = %d×%d and Draws×len(Grids)×MaxPoints = %d×%d×%d out of range: need each <= %d (MaxN)",
+			c.Draws, c.EvalPoints, c.Draws, len(c.Class.StdDev), c.Draws, len(c.Grids), c.MaxPoints, MaxN)
 	}
 	for i, e := range c.Epsilons {
 		if !(e > 0) || math.IsInf(e, 0) {

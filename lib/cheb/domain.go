@@ -5,6 +5,21 @@ import (
 	"math"
 )
 
+// MaxN is the largest number of points (grid sizes, evaluation and
+// quadrature points, and coefficients D+1 of a series) that the package
+// accepts: 1<<24 = 16,777,216, 128 MiB as float64. It turns a mistyped
+// size into an error instead of an allocation of gigabytes.
+const MaxN = 1 << 24
+
+// checkN returns an error unless lo <= n <= MaxN; name and what describe n
+// in the message (for example "number of points", "n").
+func checkN(what, name string, n, lo int) error {
+	if n < lo || n > MaxN {
+		return fmt.Errorf("cheb: %s %s = %d out of range: need %s >= %d and %s <= %d (MaxN)", what, name, n, name, lo, name, MaxN)
+	}
+	return nil
+}
+
 // Domain is the closed interval [A, B] on which a series or a grid lives.
 // The zero value, A == B == 0, means the default [-1, 1].
 type Domain struct {

@@ -73,8 +73,8 @@ func Grid(kind GridKind, n int, dom Domain, rng *rand.Rand) ([]float64, error) {
 }
 
 func checkGrid(dst []float64, n int, dom Domain) error {
-	if n < 1 {
-		return fmt.Errorf("cheb: number of points n = %d out of range: need n >= 1", n)
+	if err := checkN("number of points", "n", n, 1); err != nil {
+		return err
 	}
 	if dst != nil && len(dst) != n {
 		return fmt.Errorf("cheb: len(dst) = %d: need n = %d (or nil)", len(dst), n)

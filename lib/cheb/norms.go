@@ -51,8 +51,8 @@ func L2Error(approx, target func(float64) float64, dom Domain, n int) (float64, 
 	if err := dom.Validate(); err != nil {
 		return 0, err
 	}
-	if n < 1 {
-		return 0, fmt.Errorf("cheb: quadrature nodes n = %d out of range: need n >= 1", n)
+	if err := checkN("quadrature nodes", "n", n, 1); err != nil {
+		return 0, err
 	}
 	if approx == nil || target == nil {
 		return 0, fmt.Errorf("cheb: approx or target is nil: need two functions")
@@ -77,8 +77,8 @@ func MaxError(approx, target func(float64) float64, dom Domain, n int) (sup, at 
 	if err := dom.Validate(); err != nil {
 		return 0, 0, err
 	}
-	if n < 2 {
-		return 0, 0, fmt.Errorf("cheb: sample points n = %d out of range: need n >= 2", n)
+	if err := checkN("sample points", "n", n, 2); err != nil {
+		return 0, 0, err
 	}
 	if approx == nil || target == nil {
 		return 0, 0, fmt.Errorf("cheb: approx or target is nil: need two functions")

@@ -42,8 +42,8 @@ func TailSeries(rho float64, d, degree int, dom Domain) (RandomSeries, error) {
 	if d < -1 {
 		return RandomSeries{}, fmt.Errorf("cheb: fitted degree d = %d out of range: need d >= -1", d)
 	}
-	if degree < max(d, 0) {
-		return RandomSeries{}, fmt.Errorf("cheb: series degree D = %d out of range: need D >= max(d, 0) = %d", degree, max(d, 0))
+	if degree < max(d, 0) || degree >= MaxN {
+		return RandomSeries{}, fmt.Errorf("cheb: series degree D = %d out of range: need D >= max(d, 0) = %d and D+1 <= %d (MaxN)", degree, max(d, 0), MaxN)
 	}
 	s := make([]float64, degree+1)
 	for k := d + 1; k <= degree; k++ {
@@ -60,6 +60,9 @@ func (r RandomSeries) Degree() int { return len(r.StdDev) - 1 }
 func (r RandomSeries) Validate() error {
 	if len(r.StdDev) == 0 {
 		return fmt.Errorf("cheb: len(StdDev) = 0: need standard deviations s_0..s_D")
+	}
+	if len(r.StdDev) > MaxN {
+		return fmt.Errorf("cheb: len(StdDev) = %d out of range: need D+1 <= %d (MaxN)", len(r.StdDev), MaxN)
 	}
 	for k, s := range r.StdDev {
 		if !(s >= 0) || math.IsInf(s, 0) {

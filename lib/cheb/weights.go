@@ -55,8 +55,8 @@ func checkDistinct(x []float64) error {
 // form: use BarycentricWeights. For Equispaced and n > about 1030 the
 // smallest weights underflow to 0.
 func Weights(dst []float64, kind GridKind, n int) ([]float64, error) {
-	if n < 1 {
-		return nil, fmt.Errorf("cheb: number of points n = %d out of range: need n >= 1", n)
+	if err := checkN("number of points", "n", n, 1); err != nil {
+		return nil, err
 	}
 	if dst != nil && len(dst) != n {
 		return nil, fmt.Errorf("cheb: len(dst) = %d: need n = %d (or nil)", len(dst), n)

@@ -48,6 +48,9 @@ func (f *Files) list() []File {
 // missing returns the reason dir cannot hold the data set, or "" if all
 // four files are present in it.
 func (f *Files) missing(dir string) string {
+	if dir == "" {
+		return `dir = "" (empty path: need the folder holding the files)`
+	}
 	st, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -46,6 +46,9 @@ type Explorer struct {
 // Run shows the plot and, in a live notebook, the widgets, and redraws on
 // every change until Idle passes without one.
 func (e Explorer) Run() error {
+	if err := e.validate(); err != nil {
+		return err
+	}
 	values := make([]int, len(e.Controls))
 	for i, c := range e.Controls {
 		values[i] = c.Default
@@ -131,6 +134,27 @@ func (e Explorer) Run() error {
 			return nil
 		}
 	}
+}
+
+// validate returns an error naming the first bad setting.
+func (e Explorer) validate() error {
+	if e.Draw == nil {
+		return fmt.Errorf("figure: Explorer.Draw is nil: need a function returning the PNG for the controls' values")
+	}
+	if e.Wait < 0 || e.Idle < 0 {
+		return fmt.Errorf("figure: Explorer Wait, Idle = %v, %v out of range: need ≥ 0 (0 means the default)", e.Wait, e.Idle)
+	}
+	for i, c := range e.Controls {
+		switch {
+		case len(c.Options) > 0 && (c.Default < 0 || c.Default >= len(c.Options)):
+			return fmt.Errorf("figure: Controls[%d] (%q) Default = %d out of range: need an option index 0 to %d", i, c.Label, c.Default, len(c.Options)-1)
+		case len(c.Options) == 0 && c.Min > c.Max:
+			return fmt.Errorf("figure: Controls[%d] (%q) slider Min, Max = %d, %d out of range: need Min ≤ Max", i, c.Label, c.Min, c.Max)
+		case len(c.Options) == 0 && (c.Default < c.Min || c.Default > c.Max):
+			return fmt.Errorf("figure: Controls[%d] (%q) Default = %d out of range: need Min ≤ Default ≤ Max = %d to %d", i, c.Label, c.Default, c.Min, c.Max)
+		}
+	}
+	return nil
 }
 
 // describe formats the controls' values: "n = 17, grid = equispaced".

@@ -3,6 +3,7 @@ package figure
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -81,6 +82,10 @@ func (f *Figure) Render() (*Files, error) {
 	}
 	if len(f.tables) == 0 {
 		return nil, fmt.Errorf("figure %s: no table: every figure writes the CSV of its data", f.ID)
+	}
+	if f.PanelWidth < 0 || f.PanelHeight < 0 || math.IsNaN(float64(f.PanelWidth)) || math.IsNaN(float64(f.PanelHeight)) ||
+		math.IsInf(float64(f.PanelWidth), 0) || math.IsInf(float64(f.PanelHeight), 0) {
+		return nil, fmt.Errorf("figure %s: PanelWidth, PanelHeight = %v, %v out of range: need finite sizes ≥ 0 (0 means the default)", f.ID, f.PanelWidth, f.PanelHeight)
 	}
 	cols := f.Cols
 	if cols <= 0 {
@@ -207,6 +212,9 @@ func (f *Figure) Publish() error {
 // or the new one, never a truncated one.
 func WriteFileAtomic(path string, data []byte) (err error) {
 	dir, base := filepath.Split(path)
+	if base == "" {
+		return fmt.Errorf("figure: cannot write path %q: need a file name, not an empty path or a folder", path)
+	}
 	if dir == "" {
 		dir = "."
 	}

@@ -35,6 +35,19 @@ func HeatMap(p *plot.Plot, g Grid) (lo, hi float64, err error) {
 	if len(g.Xs) < 2 || len(g.Ys) < 2 || len(g.Values) != len(g.Xs)*len(g.Ys) {
 		return 0, 0, fmt.Errorf("figure: heat map grid is %d x %d with %d values: need at least 2 x 2 and len(Values) = len(Xs)*len(Ys)", len(g.Xs), len(g.Ys), len(g.Values))
 	}
+	if p == nil {
+		return 0, 0, fmt.Errorf("figure: heat map: plot p is nil: need a plot from NewPlot")
+	}
+	for _, axis := range []struct {
+		name string
+		v    []float64
+	}{{"Xs", g.Xs}, {"Ys", g.Ys}} {
+		for i, v := range axis.v {
+			if !finite(v) || (i > 0 && !(v > axis.v[i-1])) {
+				return 0, 0, fmt.Errorf("figure: heat map %s[%d] = %g: need finite, strictly increasing coordinates", axis.name, i, v)
+			}
+		}
+	}
 	lo, hi = g.Values[0], g.Values[0]
 	for i, z := range g.Values {
 		if !finite(z) {

@@ -121,7 +121,7 @@ func DecadeTicks(values []float64) plot.Ticker {
 // returns an error naming the series when the lengths differ or a value is
 // NaN or infinite.
 func Line(p *plot.Plot, label string, i int, xs, ys []float64) error {
-	xy, err := points(label, xs, ys)
+	xy, err := points(p, label, xs, ys)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func Line(p *plot.Plot, label string, i int, xs, ys []float64) error {
 	}
 	l.Color = Color(i)
 	l.Width = vg.Points(1.4)
-	l.Dashes = dashes[(i/len(Palette))%len(dashes)]
+	l.Dashes = dashes[(abs(i)/len(Palette))%len(dashes)]
 	p.Add(l)
 	if label != "" {
 		p.Legend.Add(label, l)
@@ -142,7 +142,7 @@ func Line(p *plot.Plot, label string, i int, xs, ys []float64) error {
 // Points adds series i as unconnected markers (for training points, maxima
 // and grids).
 func Points(p *plot.Plot, label string, i int, xs, ys []float64) error {
-	xy, err := points(label, xs, ys)
+	xy, err := points(p, label, xs, ys)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func Points(p *plot.Plot, label string, i int, xs, ys []float64) error {
 	}
 	s.GlyphStyle.Color = Color(i)
 	s.GlyphStyle.Radius = vg.Points(3)
-	s.GlyphStyle.Shape = shapes[i%len(shapes)]
+	s.GlyphStyle.Shape = shapes[abs(i)%len(shapes)]
 	p.Add(s)
 	if label != "" {
 		p.Legend.Add(label, s)
@@ -164,7 +164,17 @@ var shapes = []draw.GlyphDrawer{
 	draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.RingGlyph{},
 }
 
-func points(label string, xs, ys []float64) (plotter.XYs, error) {
+func abs(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
+}
+
+func points(p *plot.Plot, label string, xs, ys []float64) (plotter.XYs, error) {
+	if p == nil {
+		return nil, fmt.Errorf("figure: series %q: plot p is nil: need a plot from NewPlot", label)
+	}
 	if len(xs) != len(ys) {
 		return nil, fmt.Errorf("figure: series %q has %d x values and %d y values: they must match", label, len(xs), len(ys))
 	}

@@ -84,8 +84,8 @@ func (net *Network[T]) UnmarshalBinary(data []byte) error {
 		return fmt.Errorf("mlp: %d layers out of range: need 1 to %d", L, MaxLayers)
 	}
 	// The header's fixed part must fit before it is read.
-	if len(r.b) < 4*(2*L+1)+16*L+4 {
-		return errTruncated
+	if need := 4*(2*L+1) + 16*L + 4; len(r.b) < need {
+		return fmt.Errorf("%w: the header of %d layers needs %d more bytes, the data holds %d", errTruncated, L, need, len(r.b))
 	}
 	sizes := make([]int, L+1)
 	for i := range sizes {
@@ -116,7 +116,7 @@ func (net *Network[T]) UnmarshalBinary(data []byte) error {
 	}
 	if want := total*es + 4; len(r.b) != want {
 		if len(r.b) < want {
-			return errTruncated
+			return fmt.Errorf("%w: layer sizes %v need %d bytes of parameters and checksum, the data holds %d", errTruncated, sizes, want, len(r.b))
 		}
 		return fmt.Errorf("mlp: %d bytes after the parameters: need none", len(r.b)-want)
 	}
@@ -178,6 +178,9 @@ func (r *reader) u64() uint64 {
 func (net *Network[T]) Save(path string) (err error) {
 	data, _ := net.MarshalBinary()
 	dir, base := filepath.Split(path)
+	if base == "" {
+		return fmt.Errorf("mlp: saving path %q: need a file name, not an empty path or a folder", path)
+	}
 	if dir == "" {
 		dir = "."
 	}
@@ -217,6 +220,9 @@ const maxFileSize = 8*MaxParams + 1<<20
 // Save. It rejects a wrong magic header, version, element type, shape,
 // checksum or a truncated file with an error naming the file.
 func Load[T Float](path string) (*Network[T], error) {
+	if path == "" {
+		return nil, fmt.Errorf("mlp: loading path %q: need a file name", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("mlp: loading %s: %w", path, err)

@@ -59,8 +59,8 @@ func (s GridSearch) extrema(f func(float64) float64, a, b float64, sign float64)
 	if n == 0 {
 		n = 1001
 	}
-	if n < 3 {
-		return nil, fmt.Errorf("objective: GridSearch.Points = %d; want ≥ 3 (0 means 1001)", s.Points)
+	if n < 3 || n > MaxGridPoints {
+		return nil, fmt.Errorf("objective: GridSearch.Points = %d; want ≥ 3 and ≤ %d (0 means 1001)", s.Points, MaxGridPoints)
 	}
 	tol := s.Tol
 	if tol == 0 {
@@ -125,6 +125,10 @@ func goldenMax(g func(float64) float64, lo, hi, tol float64) float64 {
 	}
 	return d
 }
+
+// MaxGridPoints is the largest GridSearch.Points, 1<<24: the search holds
+// two float64 slices of that length, 256 MiB.
+const MaxGridPoints = 1 << 24
 
 func checkInterval(a, b float64) error {
 	if math.IsNaN(a) || math.IsNaN(b) || math.IsInf(a, 0) || math.IsInf(b, 0) || !(a < b) {
