@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"pointwise/lib/internal/atomicfile"
 )
 
 // FormatVersion is part of every cache key: raising it when the package
@@ -51,27 +53,5 @@ func Cached[T any](dir, name, key string, compute func() (T, error)) (v T, cache
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return v, false, err
 	}
-	return v, false, writeAtomic(path, buf.Bytes())
-}
-
-// writeAtomic writes data to a temporary file beside path and renames it over
-// path, so that a reader sees the old file or the new one, never a part.
-func writeAtomic(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return v, false, atomicfile.Write(path, buf.Bytes())
 }

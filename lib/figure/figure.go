@@ -15,6 +15,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"pointwise/lib/internal/atomicfile"
 )
 
 // Figure is one figure of the paper: panels laid out on a grid, and the
@@ -210,38 +212,9 @@ func (f *Figure) Publish() error {
 // WriteFileAtomic writes data to path through a temporary file in the same
 // folder, synced and renamed over path: a crash leaves either the old file
 // or the new one, never a truncated one.
-func WriteFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if base == "" {
-		return fmt.Errorf("figure: cannot write path %q: need a file name, not an empty path or a folder", path)
-	}
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("figure: cannot write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("figure: writing %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("figure: writing %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("figure: writing %s: %w", path, err)
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("figure: writing %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("figure: writing %s: %w", path, err)
+func WriteFileAtomic(path string, data []byte) error {
+	if err := atomicfile.Write(path, data); err != nil {
+		return fmt.Errorf("figure: %w", err)
 	}
 	return nil
 }

@@ -9,8 +9,9 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"unsafe"
+
+	"pointwise/lib/internal/atomicfile"
 )
 
 // Optimiser state, all integers little-endian:
@@ -255,7 +256,7 @@ func (c *Checkpoint[T]) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(path, data); err != nil {
+	if err := atomicfile.Write(path, data); err != nil {
 		return fmt.Errorf("mlp: saving checkpoint: %w", err)
 	}
 	return nil
@@ -282,44 +283,4 @@ func LoadCheckpoint[T Float](path string) (*Checkpoint[T], error) {
 		return nil, fmt.Errorf("%w (file %s)", err, path)
 	}
 	return c, nil
-}
-
-// writeFileAtomic writes data to the file at path atomically: a temporary
-// file in the same directory, synced, then renamed over path; on any error
-// the temporary file is removed and path is untouched.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(0o644); err != nil { // CreateTemp makes it private
-		return err
-	}
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // make the rename durable; not all systems support it
-		d.Close()
-	}
-	return nil
 }

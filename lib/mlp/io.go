@@ -8,8 +8,9 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"unsafe"
+
+	"pointwise/lib/internal/atomicfile"
 )
 
 // The file format, version 1, all integers little-endian:
@@ -175,40 +176,10 @@ func (r *reader) u64() uint64 {
 // Save writes the network to the file at path atomically: it writes a
 // temporary file in the same directory, syncs it, and renames it over path,
 // so a crash leaves either the old file or the new one.
-func (net *Network[T]) Save(path string) (err error) {
+func (net *Network[T]) Save(path string) error {
 	data, _ := net.MarshalBinary()
-	dir, base := filepath.Split(path)
-	if base == "" {
-		return fmt.Errorf("mlp: saving path %q: need a file name, not an empty path or a folder", path)
-	}
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("mlp: saving %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("mlp: saving %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("mlp: saving %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("mlp: saving %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("mlp: saving %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // make the rename durable; not all systems support it
-		d.Close()
+	if err := atomicfile.Write(path, data); err != nil {
+		return fmt.Errorf("mlp: saving: %w", err)
 	}
 	return nil
 }
