@@ -7,12 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"unicode"
 
 	"pointwise/lib/dataset"
+	"pointwise/lib/internal/atomicfile"
 )
 
 // FormatVersion is part of every cache key: raising it when the training
@@ -109,7 +108,7 @@ func Key(cfg Config, data Data) (string, error) {
 }
 
 func key(kind string, r Config, name, fingerprint string, extra any) string {
-	doc, err := json.Marshal(keyDoc{Format: FormatVersion, Kind: kind, Config: r, Data: fingerprint, Extra: extra, Classes: dataset.Classes})
+	doc, err := json.Marshal(keyDoc{Format: FormatVersion, Kind: kind, Config: r.keyForm(), Data: fingerprint, Extra: extra, Classes: dataset.Classes})
 	if err != nil {
 		panic(err) // plain structs of numbers and strings always encode
 	}
@@ -131,42 +130,5 @@ func slug(name string) string {
 	return b.String()
 }
 
-// writeFileAtomic writes data to the file at path atomically: a temporary
-// file in the same directory, synced, then renamed over path. On any error
-// the temporary file is removed and path is untouched.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(0o644); err != nil { // CreateTemp makes it private
-		return err
-	}
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // make the rename durable; not all systems support it
-		d.Close()
-	}
-	return nil
-}
+// writeFileAtomic writes a cache file; see package atomicfile.
+func writeFileAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"pointwise/lib/attack"
 )
 
 // Method is a training variant.
@@ -68,12 +70,20 @@ const (
 	MaxEpochs = 1000
 	MaxBatch  = 1 << 16
 	MaxWidth  = 1 << 14
+	// MaxHeadScale bounds Config.HeadScale.
+	MaxHeadScale = 100
 )
 
 // Config holds the settings of one trained network. The zero value is
 // standard training of the default network with seed 0. Fields a method does
-// not use (Epsilon, Steps, StepSize and Mix for Standard; Heads for all but
-// Hard) are ignored: they are neither checked nor part of the cache key.
+// not use (Epsilon, Steps, StepSize and Mix for Standard; Heads, HeadScale,
+// HeadLoss and FixedHeads for all but Hard) are ignored: they are neither
+// checked nor part of the cache key.
+//
+// HeadScale, HeadLoss and FixedHeads are the hard-training ablation settings
+// (notebook ext3): at their defaults they are left out of the cache key, so
+// the keys of configurations that do not set them are those they had before
+// the settings existed.
 type Config struct {
 	// Method is the training variant. The zero value is Standard.
 	Method Method
@@ -90,6 +100,22 @@ type Config struct {
 	// Heads is K, the number of random heads drawn for each batch of Hard
 	// training, 1 to MaxHeads. If it is 0, it is DefaultHeads (8).
 	Heads int
+	// HeadScale multiplies the standard deviations (weights and biases) at
+	// which Hard training draws its random heads, the output layer's
+	// initialisation scale: 2 draws heads twice as large. In
+	// (0, MaxHeadScale]; if it is 0, it is 1.
+	HeadScale float64 `json:",omitempty"`
+	// HeadLoss is the loss of each random head in Hard training:
+	// attack.HeadCrossEntropy (the zero value and default: cross-entropy to
+	// the true label, the paper's eq. 2) or attack.HeadSquared (half the
+	// squared distance of the head's logits to its logits at the clean input;
+	// its gradient vanishes at the clean input, so it relies on the training
+	// attack's random start, which PGD always takes here).
+	HeadLoss attack.HeadLoss `json:",omitempty"`
+	// FixedHeads makes Hard training draw its K heads once, at the start of
+	// the run, and keep them for every batch. The default, false, draws K
+	// fresh heads for every batch.
+	FixedHeads bool `json:",omitempty"`
 	// Mix is the fraction of each batch replaced by adversarial inputs, in
 	// (0, 1]: the first round(Mix·m) of the batch's m shuffled rows. If it is
 	// 0, it is 1 (every row).
@@ -182,6 +208,17 @@ func (c Config) Resolve() (Config, error) {
 		if r.Heads, err = intSetting("heads", c.Heads, DefaultHeads, MaxHeads); err != nil {
 			return r, err
 		}
+		scale := c.HeadScale
+		if scale == 0 {
+			scale = 1
+		}
+		if !(scale > 0 && scale <= MaxHeadScale) {
+			return r, fmt.Errorf("adversarial: head scale %v out of range: need 0 < scale ≤ %d (0 means 1)", c.HeadScale, MaxHeadScale)
+		}
+		if c.HeadLoss != attack.HeadCrossEntropy && c.HeadLoss != attack.HeadSquared {
+			return r, fmt.Errorf("adversarial: head loss %v unknown: need attack.HeadCrossEntropy (0, the default) or attack.HeadSquared (1)", c.HeadLoss)
+		}
+		r.HeadScale, r.HeadLoss, r.FixedHeads = scale, c.HeadLoss, c.FixedHeads
 		if len(r.Hidden) == 0 {
 			return r, fmt.Errorf("adversarial: hard training needs a feature layer: need at least one hidden layer, have %v", r.Hidden)
 		}
@@ -197,6 +234,15 @@ func (c Config) String() string {
 		fmt.Fprintf(&b, " ε=%g steps=%d α=%.4g", c.Epsilon, c.Steps, c.StepSize)
 		if c.Method == Hard {
 			fmt.Fprintf(&b, " K=%d", c.Heads)
+			if c.HeadScale != 1 && c.HeadScale != 0 {
+				fmt.Fprintf(&b, " scale=%g", c.HeadScale)
+			}
+			if c.HeadLoss != attack.HeadCrossEntropy {
+				fmt.Fprintf(&b, " loss=%v", c.HeadLoss)
+			}
+			if c.FixedHeads {
+				b.WriteString(" fixed-heads")
+			}
 		}
 		if c.Mix != 1 && c.Mix != 0 {
 			fmt.Fprintf(&b, " mix=%g", c.Mix)
@@ -204,4 +250,15 @@ func (c Config) String() string {
 	}
 	fmt.Fprintf(&b, " hidden=%v lr=%g batch=%d epochs=%d seed=%d", c.Hidden, c.LearningRate, c.BatchSize, c.Epochs, c.Seed)
 	return b.String()
+}
+
+// keyForm returns the resolved configuration r as cache keys hash it: the
+// ablation settings at their defaults are set to their zero values, which
+// the JSON encoding omits, so that adding them left the keys of the
+// default configurations (and the networks cached under them) unchanged.
+func (r Config) keyForm() Config {
+	if r.HeadScale == 1 {
+		r.HeadScale = 0
+	}
+	return r
 }

@@ -63,7 +63,8 @@ type Evaluator struct {
 }
 
 // Row is one line of the figure's CSV: the accuracy of the network trained
-// by Training on Dataset under Attack at radius Epsilon, over N test images.
+// by Training on Dataset with seed Seed under Attack at radius Epsilon, over
+// N test images.
 type Row struct {
 	Dataset  string
 	Training string
@@ -71,20 +72,25 @@ type Row struct {
 	Epsilon  float64
 	Accuracy float64
 	N        int
+	// Seed is the training's Config.Seed. Study sets it; Evaluator and
+	// EnsembleEvaluator, which only know the attacks' seed, leave it 0.
+	Seed uint64
 }
 
 // Columns are the CSV columns of a Row, in the order of Row.Values.
-var Columns = []string{"dataset", "training", "attack", "epsilon", "accuracy", "n"}
+var Columns = []string{"dataset", "training", "attack", "epsilon", "accuracy", "n", "seed"}
 
 // Values returns the row's fields in the order of Columns, for
 // figure.Table.Append.
 func (r Row) Values() []any {
-	return []any{r.Dataset, r.Training, r.Attack, r.Epsilon, r.Accuracy, r.N}
+	return []any{r.Dataset, r.Training, r.Attack, r.Epsilon, r.Accuracy, r.N, strconv.FormatUint(r.Seed, 10)}
 }
 
 // Attack names, as they appear in rows.
 const (
 	AttackFGSM = "FGSM"
+	// AttackEnsemble is the per-sample worst case of EnsembleEvaluator.
+	AttackEnsemble = "ensemble"
 )
 
 // AttackPGD returns the name of the PGD attack with the given steps, such as
@@ -243,14 +249,18 @@ func readRows(path string) ([]Row, error) {
 }
 
 // ReadCSV reads rows from a CSV file with the header Columns (in any order;
-// other columns are ignored), such as the figure's <id>.csv.
+// other columns are ignored), such as the figure's <id>.csv. The seed column,
+// or a row's last field when seed is the last column, may be missing (files
+// written before it existed): those rows have seed 0.
 func ReadCSV(path string) ([]Row, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("adversarial: %w", err)
 	}
 	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	cr := csv.NewReader(f)
+	cr.FieldsPerRecord = -1 // a row may lack a trailing seed column; checked below
+	recs, err := cr.ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("adversarial: %s: %w", path, err)
 	}
@@ -262,12 +272,15 @@ func ReadCSV(path string) ([]Row, error) {
 		col[h] = i
 	}
 	for _, c := range Columns {
-		if _, ok := col[c]; !ok {
+		if _, ok := col[c]; !ok && c != "seed" {
 			return nil, fmt.Errorf("adversarial: %s: no column %q: need %v", path, c, Columns)
 		}
 	}
 	rows := make([]Row, 0, len(recs)-1)
 	for line, rec := range recs[1:] {
+		if w := len(recs[0]); len(rec) != w && !(len(rec) == w-1 && col["seed"] == w-1) {
+			return nil, fmt.Errorf("adversarial: %s line %d: %d fields under a header of %d", path, line+2, len(rec), w)
+		}
 		num := func(c string) (float64, error) {
 			v, err := strconv.ParseFloat(rec[col[c]], 64)
 			if err != nil {
@@ -281,14 +294,21 @@ func ReadCSV(path string) ([]Row, error) {
 		if err := errors.Join(err1, err2, err3); err != nil {
 			return nil, err
 		}
+		var seed uint64
+		if c, ok := col["seed"]; ok && c < len(rec) {
+			if seed, err = strconv.ParseUint(rec[c], 10, 64); err != nil {
+				return nil, fmt.Errorf("adversarial: %s line %d column seed: %w", path, line+2, err)
+			}
+		}
 		rows = append(rows, Row{Dataset: rec[col["dataset"]], Training: rec[col["training"]], Attack: rec[col["attack"]],
-			Epsilon: eps, Accuracy: acc, N: int(nf)})
+			Epsilon: eps, Accuracy: acc, N: int(nf), Seed: seed})
 	}
 	return rows, nil
 }
 
-// Find returns the accuracy of the row with the given training, attack and
-// ε (within 1e-9), and whether there is one.
+// Find returns the accuracy of the first row with the given training, attack
+// and ε (within 1e-9), and whether there is one. With several seeds or
+// sample counts, use Select or Summarize.
 func Find(rows []Row, training, attackName string, eps float64) (float64, bool) {
 	i := slices.IndexFunc(rows, func(r Row) bool {
 		return r.Training == training && r.Attack == attackName && math.Abs(r.Epsilon-eps) < 1e-9

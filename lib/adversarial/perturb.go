@@ -13,10 +13,14 @@ import (
 // round(Mix·m) rows of each batch of m are replaced by the output of an L∞
 // PGD attack from a random start, returning the last iterate (Madry et al.'s
 // form), against the network's cross-entropy (PGD) or against the mean
-// cross-entropy of K random heads drawn afresh for the batch (Hard).
+// cross-entropy of K random heads drawn afresh for the batch (Hard; the
+// ablation settings scale the heads, change their loss, or draw them once).
 type perturber struct {
 	pgd   *attack.PGD[float32]
 	heads *attack.RandomHeads[float32] // nil for PGD training
+	net   *mlp.Network[float32]
+	scale float64 // Config.HeadScale
+	fixed bool    // Config.FixedHeads
 	mix   float64
 	in    int
 }
@@ -24,7 +28,7 @@ type perturber struct {
 // newPerturber builds the training attack of r on net for batches of up to
 // maxBatch rows; rnd drives the random starts and the random heads.
 func newPerturber(net *mlp.Network[float32], r Config, rnd *rand.Rand, maxBatch int) (*perturber, error) {
-	p := &perturber{mix: r.Mix, in: net.In()}
+	p := &perturber{net: net, scale: r.HeadScale, fixed: r.FixedHeads, mix: r.Mix, in: net.In()}
 	var obj attack.Objective[float32]
 	switch r.Method {
 	case PGD:
@@ -38,7 +42,15 @@ func newPerturber(net *mlp.Network[float32], r Config, rnd *rand.Rand, maxBatch 
 		if err != nil {
 			return nil, fmt.Errorf("adversarial: %w", err)
 		}
+		h.HeadLoss = r.HeadLoss
 		p.heads, obj = h, h
+		if p.scale != 1 {
+			// NewRandomHeads drew the first heads at scale 1: draw them
+			// again at the asked scale (the fixed heads are these).
+			if err := p.redraw(); err != nil {
+				return nil, err
+			}
+		}
 	default:
 		return nil, fmt.Errorf("adversarial: method %v has no training attack", r.Method)
 	}
@@ -55,10 +67,36 @@ func (p *perturber) Perturb(dst, x []float32, labels []int) error {
 	if k == 0 {
 		return nil
 	}
-	if p.heads != nil {
-		p.heads.Redraw() // K fresh heads for every batch, on the current φ
+	if p.heads != nil && !p.fixed {
+		if err := p.redraw(); err != nil { // K fresh heads for every batch, on the current φ
+			return err
+		}
 	}
 	return p.pgd.Perturb(dst[:k*p.in], x[:k*p.in], labels[:k], k)
 }
 
 var _ mlp.Perturber[float32] = (*perturber)(nil)
+
+// redraw draws the K heads afresh at HeadScale times the output layer's
+// initialisation scale. attack.RandomHeads draws at the scale the network's
+// head records, so for a scale other than 1 the recorded standard
+// deviations are multiplied for the draw and restored after it (the
+// weights are untouched): W ~ N(0, (s·σ_w)²) is s times W ~ N(0, σ_w²) drawn
+// from the same stream, exactly so for a power of two.
+func (p *perturber) redraw() error {
+	if p.scale == 1 {
+		p.heads.Redraw()
+		return nil
+	}
+	h := p.net.Head()
+	scaled := h
+	scaled.WeightStd, scaled.BiasStd = p.scale*h.WeightStd, p.scale*h.BiasStd
+	if err := p.net.SetHead(scaled); err != nil {
+		return fmt.Errorf("adversarial: %w", err)
+	}
+	p.heads.Redraw()
+	if err := p.net.SetHead(h); err != nil {
+		return fmt.Errorf("adversarial: %w", err)
+	}
+	return nil
+}
