@@ -52,7 +52,7 @@ figures: setup
 # quick figures are too, while OpenBLAS picks CPU-specific kernels that round
 # differently (README, Reproducibility). The Go tests run on both paths.
 test: setup
-	@$(MAKE) --no-print-directory vet gotest gotest-purego fuzz-quick
+	@$(MAKE) --no-print-directory kernel vet gotest gotest-purego fuzz-quick
 	@$(MAKE) --no-print-directory BLAS=gonum kernel notebooks-quick golden gallery-quick
 
 # The gallery (out/index.html) is written even when a notebook failed, so
