@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -85,6 +86,11 @@ func run(nbDir, out, js, mode string) error {
 	if len(paths) == 0 {
 		return fmt.Errorf("no notebook in %s", nbDir)
 	}
+	// The paper's figures first, then the open questions (ext*).
+	sort.SliceStable(paths, func(i, j int) bool {
+		fi, fj := strings.HasPrefix(filepath.Base(paths[i]), "fig"), strings.HasPrefix(filepath.Base(paths[j]), "fig")
+		return fi && !fj
+	})
 	var entries []Entry
 	for _, p := range paths {
 		e, err := entry(p, out)
