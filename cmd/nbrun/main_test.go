@@ -8,11 +8,11 @@ import (
 	"time"
 )
 
-// testdata/failed.ipynb is a notebook executed by GoNB under nbconvert
+// testdata/failed-run.json is a notebook executed by GoNB under nbconvert
 // --allow-errors: code cell 2 does not compile, code cell 3 panics, code
 // cell 4 runs, and code cell 5 fails but is tagged raises-exception.
 func TestCellErrors(t *testing.T) {
-	nb, err := readNotebook(filepath.Join("testdata", "failed.ipynb"))
+	nb, err := readNotebook(filepath.Join("testdata", "failed-run.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,8 @@ package adversarial
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"slices"
 	"strconv"
@@ -215,26 +213,9 @@ func (a *Ablation) Run(ctx context.Context, train, test Data) ([]AblationRow, er
 // (in any order; other columns are ignored), such as ext3.csv. The fields
 // that are not columns (Base, Key, Cached, TrainTime) are left zero.
 func ReadAblationCSV(path string) ([]AblationRow, error) {
-	f, err := os.Open(path)
+	recs, col, err := readTable(path, AblationColumns)
 	if err != nil {
-		return nil, fmt.Errorf("adversarial: %w", err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("adversarial: %s: %w", path, err)
-	}
-	if len(recs) == 0 {
-		return nil, fmt.Errorf("adversarial: %s: empty: need a header %v", path, AblationColumns)
-	}
-	col := make(map[string]int)
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	for _, c := range AblationColumns {
-		if _, ok := col[c]; !ok {
-			return nil, fmt.Errorf("adversarial: %s: no column %q: need %v", path, c, AblationColumns)
-		}
+		return nil, err
 	}
 	rows := make([]AblationRow, 0, len(recs)-1)
 	for line, rec := range recs[1:] {

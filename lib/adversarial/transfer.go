@@ -3,7 +3,6 @@ package adversarial
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -302,26 +301,9 @@ func TransferAccuracyOf(rows []TransferRow, source, target string) (float64, boo
 // ReadTransferCSV reads rows from a CSV file with the header TransferColumns
 // (in any order; other columns are ignored), such as ext2.csv.
 func ReadTransferCSV(path string) ([]TransferRow, error) {
-	f, err := os.Open(path)
+	recs, col, err := readTable(path, TransferColumns)
 	if err != nil {
-		return nil, fmt.Errorf("adversarial: %w", err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("adversarial: %s: %w", path, err)
-	}
-	if len(recs) == 0 {
-		return nil, fmt.Errorf("adversarial: %s: empty: need a header %v", path, TransferColumns)
-	}
-	col := make(map[string]int)
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	for _, c := range TransferColumns {
-		if _, ok := col[c]; !ok {
-			return nil, fmt.Errorf("adversarial: %s: no column %q: need %v", path, c, TransferColumns)
-		}
+		return nil, err
 	}
 	rows := make([]TransferRow, 0, len(recs)-1)
 	for line, rec := range recs[1:] {

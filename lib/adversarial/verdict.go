@@ -1,10 +1,8 @@
 package adversarial
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -29,26 +27,9 @@ func (a AuditSummary) Verdict() string {
 // ReadAuditCSV reads a table with the header AuditColumns (in any order)
 // and returns one summary per model, in the order of first appearance.
 func ReadAuditCSV(path string) ([]AuditSummary, error) {
-	f, err := os.Open(path)
+	recs, col, err := readTable(path, AuditColumns)
 	if err != nil {
-		return nil, fmt.Errorf("adversarial: %w", err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("adversarial: %s: %w", path, err)
-	}
-	if len(recs) == 0 {
-		return nil, fmt.Errorf("adversarial: %s: empty: need a header %v", path, AuditColumns)
-	}
-	col := make(map[string]int)
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	for _, c := range AuditColumns {
-		if _, ok := col[c]; !ok {
-			return nil, fmt.Errorf("adversarial: %s: no column %q: need %v", path, c, AuditColumns)
-		}
+		return nil, err
 	}
 	var out []AuditSummary
 	idx := map[string]int{}
