@@ -30,6 +30,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"pointwise/internal/nbformat"
 )
 
 func main() {
@@ -129,16 +131,6 @@ type notebook struct {
 	} `json:"cells"`
 }
 
-func joinText(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var parts []string
-	json.Unmarshal(raw, &parts)
-	return strings.Join(parts, "")
-}
-
 func exists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.Size() > 0
@@ -157,7 +149,7 @@ func entry(path, out string) (Entry, error) {
 	e := Entry{Name: name, Title: name}
 	for _, c := range nb.Cells {
 		if c.CellType == "markdown" {
-			e.Title, e.Caption = caption(joinText(c.Source), name)
+			e.Title, e.Caption = caption(nbformat.Text(c.Source), name)
 			break
 		}
 	}

@@ -28,6 +28,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"pointwise/internal/nbformat"
 )
 
 func main() {
@@ -210,7 +212,7 @@ func cellErrors(nb *notebook, path string) []string {
 			case o.OutputType == "error":
 				errs = append(errs, o.Ename+": "+o.Evalue+"\n"+strings.Join(o.Traceback, "\n"))
 			case o.OutputType == "stream" && o.Name == "stderr":
-				stderr = append(stderr, joinText(o.Text))
+				stderr = append(stderr, nbformat.Text(o.Text))
 			}
 		}
 		if len(errs) == 0 || slices.Contains(c.Metadata.Tags, "raises-exception") {
@@ -218,7 +220,7 @@ func cellErrors(nb *notebook, path string) []string {
 		}
 		text := strings.Join(append(stderr, errs...), "\n")
 		problems = append(problems, fmt.Sprintf("%s: cell %d (code cell %d) failed:\n  source: %s\n  %s",
-			path, i, codeCell, firstLine(joinText(c.Source)), strings.ReplaceAll(strings.TrimSpace(tail(text, 25)), "\n", "\n  ")))
+			path, i, codeCell, firstLine(nbformat.Text(c.Source)), strings.ReplaceAll(strings.TrimSpace(tail(text, 25)), "\n", "\n  ")))
 	}
 	return problems
 }
@@ -242,17 +244,6 @@ func missingFigures(ids []string, figDir, path string, start time.Time) []string
 		}
 	}
 	return problems
-}
-
-// joinText reads an nbformat multiline string: a string or a list of strings.
-func joinText(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var parts []string
-	json.Unmarshal(raw, &parts)
-	return strings.Join(parts, "")
 }
 
 // firstLine returns the first line of a cell that says what it does,
