@@ -217,14 +217,7 @@ func (o *LogitObjective[T]) Loss(loss []float64, x []T, labels []int, n int) err
 
 // Predictions implements Classifier.
 func (o *LogitObjective[T]) Predictions(dst []int, n int) error {
-	if n != o.lastN || n < 1 {
-		return fmt.Errorf("attack: predictions for n = %d samples asked after an evaluation of %d: need the same n", n, o.lastN)
-	}
-	if len(dst) < n {
-		return fmt.Errorf("attack: predictions length %d shorter than n = %d", len(dst), n)
-	}
-	copy(dst, o.pred[:n])
-	return nil
+	return copyPredictions(dst, o.pred, n, o.lastN)
 }
 
 // eval computes the logits, the losses, the predictions and ∂ℓ/∂z.

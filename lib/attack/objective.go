@@ -81,14 +81,7 @@ func (o *CrossEntropy[T]) Loss(loss []float64, x []T, labels []int, n int) error
 
 // Predictions implements Classifier.
 func (o *CrossEntropy[T]) Predictions(dst []int, n int) error {
-	if n != o.lastN || n < 1 {
-		return fmt.Errorf("attack: predictions for n = %d samples asked after an evaluation of %d: need the same n", n, o.lastN)
-	}
-	if len(dst) < n {
-		return fmt.Errorf("attack: predictions length %d shorter than n = %d", len(dst), n)
-	}
-	copy(dst, o.pred[:n])
-	return nil
+	return copyPredictions(dst, o.pred, n, o.lastN)
 }
 
 // forward computes the logits, the per-sample losses, the predictions and
@@ -434,5 +427,18 @@ func checkObjective[T mlp.Float](loss []float64, x []T, labels []int, n, in, cla
 			return fmt.Errorf("attack: label %d of sample %d out of range: need 0 to %d", y, i, classes-1)
 		}
 	}
+	return nil
+}
+
+// copyPredictions copies the n predicted classes of the last evaluation,
+// which covered lastN samples, into dst.
+func copyPredictions(dst, pred []int, n, lastN int) error {
+	if n != lastN || n < 1 {
+		return fmt.Errorf("attack: predictions for n = %d samples asked after an evaluation of %d: need the same n", n, lastN)
+	}
+	if len(dst) < n {
+		return fmt.Errorf("attack: predictions length %d shorter than n = %d", len(dst), n)
+	}
+	copy(dst, pred[:n])
 	return nil
 }
