@@ -12,6 +12,14 @@
 // {"pointwise": {"figures": ["fig2"]}}; each must have left a non-empty
 // PNG, SVG and CSV in <out>/figures during the run.
 //
+// With -jobs N (default 2, the cores of our machines) up to N notebooks run
+// at once: a notebook's own work keeps about one and a half cores busy (its
+// serial parts and GoNB's compilation leave the rest idle), so two side by
+// side finish sooner. A notebook that reads what others compute lists them in
+// its metadata, {"pointwise": {"after": ["fig6a-mnist"]}}, and starts only
+// when those of this run have finished, so that no two notebooks train the
+// same cached network at once.
+//
 // The Makefile calls nbrun after it has built the kernel's tools and
 // installed the kernel spec into a project-local Jupyter data folder; nbrun
 // only reads the environment it is given.
@@ -27,6 +35,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"pointwise/internal/nbformat"
@@ -41,15 +50,20 @@ func main() {
 		python  = flag.String("python", "/usr/bin/python3", "the Python interpreter that has Debian's nbconvert")
 		timeout = flag.Int("timeout", 0, "seconds a single cell may run; 0 means 600 in quick mode and 14400 otherwise")
 		html    = flag.Bool("html", true, "also render each executed notebook as HTML")
+		jobs    = flag.Int("jobs", 2, "notebooks run at once, 1 to 16; a notebook waits for those its metadata lists under pointwise.after")
 	)
 	flag.Parse()
-	if err := run(*pattern, *dir, *out, *python, *quick, *timeout, *html); err != nil {
+	if *jobs < 1 || *jobs > 16 {
+		fmt.Fprintf(os.Stderr, "nbrun: -jobs %d out of range: need 1 to 16\n", *jobs)
+		os.Exit(2)
+	}
+	if err := run(*pattern, *dir, *out, *python, *quick, *timeout, *html, *jobs); err != nil {
 		fmt.Fprintln(os.Stderr, "nbrun:", err)
 		os.Exit(1)
 	}
 }
 
-func run(pattern, dir, out, python string, quick bool, timeout int, html bool) error {
+func run(pattern, dir, out, python string, quick bool, timeout int, html bool, jobs int) error {
 	if !strings.HasSuffix(pattern, ".ipynb") {
 		pattern += ".ipynb"
 	}
@@ -80,23 +94,108 @@ func run(pattern, dir, out, python string, quick bool, timeout int, html bool) e
 	if quick {
 		mode = "quick"
 	}
+	names := make([]string, len(paths))
+	after := make([][]string, len(paths))
+	for i, p := range paths {
+		names[i] = strings.TrimSuffix(filepath.Base(p), ".ipynb")
+		if nb, err := readNotebook(p); err == nil {
+			after[i] = nb.Metadata.Pointwise.After
+		} // an unreadable notebook fails in runOne, with the reason
+	}
+	var mu sync.Mutex
 	var failed []string
-	for _, p := range paths {
+	schedule(names, after, jobs, func(i int) {
 		start := time.Now()
-		name := strings.TrimSuffix(filepath.Base(p), ".ipynb")
+		name := names[i]
+		mu.Lock()
 		fmt.Printf("nbrun: %s (%s mode) ...\n", name, mode)
-		if err := runOne(p, name, figDir, nbDir, python, quick, timeout, html, start); err != nil {
+		mu.Unlock()
+		err := runOne(paths[i], name, figDir, nbDir, python, quick, timeout, html, start)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
 			fmt.Printf("nbrun: FAIL %s after %.1fs\n%v\n", name, time.Since(start).Seconds(), err)
 			failed = append(failed, name)
-			continue
+			return
 		}
 		fmt.Printf("nbrun: ok %s in %.1fs\n", name, time.Since(start).Seconds())
-	}
+	})
+	slices.Sort(failed)
 	fmt.Printf("nbrun: %d passed, %d failed\n", len(paths)-len(failed), len(failed))
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d notebooks failed: %s", len(failed), len(paths), strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// schedule calls run(i) for every notebook i, at most jobs at a time, each
+// after the notebooks named in its after list that are part of this run
+// (names) have returned; a free slot takes the first notebook, in the order
+// given, that is ready. A name in after that is not in names is ignored: the
+// notebook then uses, or computes itself, what that one would have cached.
+// A cycle cannot hang the run: when nothing runs and nothing is ready, the
+// first waiting notebook starts regardless.
+func schedule(names []string, after [][]string, jobs int, run func(i int)) {
+	var mu sync.Mutex
+	cond := sync.NewCond(&mu)
+	started, finished := make([]bool, len(names)), make([]bool, len(names))
+	running := 0
+	ready := func(i int) bool {
+		for _, a := range after[i] {
+			if j := slices.Index(names, a); j >= 0 && j != i && !finished[j] {
+				return false
+			}
+		}
+		return true
+	}
+	// pick returns the next notebook to run, or -1 when all have started.
+	pick := func() int {
+		for {
+			first := -1
+			for i := range names {
+				if started[i] {
+					continue
+				}
+				if first < 0 {
+					first = i
+				}
+				if ready(i) {
+					return i
+				}
+			}
+			if first < 0 {
+				return -1
+			}
+			if running == 0 {
+				return first
+			}
+			cond.Wait()
+		}
+	}
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			defer mu.Unlock()
+			for {
+				i := pick()
+				if i < 0 {
+					return
+				}
+				started[i] = true
+				running++
+				mu.Unlock()
+				run(i)
+				mu.Lock()
+				finished[i] = true
+				running--
+				cond.Broadcast()
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func quickEnv() bool {
@@ -115,6 +214,7 @@ type notebook struct {
 		} `json:"kernelspec"`
 		Pointwise struct {
 			Figures []string `json:"figures"`
+			After   []string `json:"after"`
 		} `json:"pointwise"`
 	} `json:"metadata"`
 	Cells []struct {

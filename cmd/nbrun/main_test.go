@@ -3,7 +3,9 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -63,5 +65,61 @@ func TestFirstLine(t *testing.T) {
 		if got := firstLine(tc.src); got != tc.want {
 			t.Errorf("firstLine(%q) = %q, want %q", tc.src, got, tc.want)
 		}
+	}
+}
+
+// TestSchedule runs a fake workload and checks that no notebook starts
+// before those it comes after, that at most jobs run at once, that every
+// notebook runs once, and that a cycle does not hang.
+func TestSchedule(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		names []string
+		after [][]string
+		jobs  int
+	}{
+		{"independent", []string{"a", "b", "c", "d"}, make([][]string, 4), 2},
+		{"one at a time", []string{"a", "b", "c"}, make([][]string, 3), 1},
+		{"dependent listed first", []string{"ext2", "ext3", "fig2", "fig6a", "fig6b"},
+			[][]string{{"fig6a", "fig6b"}, {"fig6a"}, nil, nil, nil}, 2},
+		{"missing dependency ignored", []string{"ext2", "fig2"}, [][]string{{"fig6a"}, nil}, 2},
+		{"cycle", []string{"a", "b", "c"}, [][]string{{"b"}, {"a"}, nil}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			running, most := 0, 0
+			count := make([]int, len(tc.names))
+			finished := map[string]bool{}
+			var violations []string
+			cycle := tc.name == "cycle"
+			schedule(tc.names, tc.after, tc.jobs, func(i int) {
+				mu.Lock()
+				running++
+				most = max(most, running)
+				count[i]++
+				for _, a := range tc.after[i] {
+					if slices.Contains(tc.names, a) && !finished[a] && !cycle {
+						violations = append(violations, tc.names[i]+" before "+a)
+					}
+				}
+				mu.Unlock()
+				time.Sleep(5 * time.Millisecond)
+				mu.Lock()
+				running--
+				finished[tc.names[i]] = true
+				mu.Unlock()
+			})
+			if len(violations) > 0 {
+				t.Errorf("started too early: %v", violations)
+			}
+			if most > tc.jobs {
+				t.Errorf("%d notebooks ran at once, want at most %d", most, tc.jobs)
+			}
+			for i, c := range count {
+				if c != 1 {
+					t.Errorf("%s ran %d times, want once", tc.names[i], c)
+				}
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -229,4 +230,53 @@ func ReadAblationCSV(path string) ([]AblationRow, error) {
 			CleanAccuracy: v[0], RobustAccuracy: v[1], N: int(v[2]), Seed: uint64(v[3])})
 	}
 	return rows, nil
+}
+
+// AblationLevel is one level of one factor, summarised over seeds.
+type AblationLevel struct {
+	Factor, Value string
+	// Base reports the base configuration (false for rows read from CSV).
+	Base bool
+	// Clean and Robust summarise the accuracies over the seeds.
+	Clean, Robust Stat
+}
+
+// SummarizeAblation groups rows by factor and level, in the order they
+// first appear (Ablation.Run's order), and summarises the clean and robust
+// accuracy over the seeds of each. It returns an error if a level holds two
+// rows of one seed, which would count that seed twice.
+func SummarizeAblation(rows []AblationRow) ([]AblationLevel, error) {
+	var out []AblationLevel
+	at := map[[2]string]int{}
+	seen := map[[2]string][]uint64{}
+	for _, r := range rows {
+		k := [2]string{r.Factor, r.Value}
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			inf := math.Inf(1)
+			out = append(out, AblationLevel{Factor: r.Factor, Value: r.Value,
+				Clean: Stat{Min: inf, Max: -inf}, Robust: Stat{Min: inf, Max: -inf}})
+		}
+		if slices.Contains(seen[k], r.Seed) {
+			return nil, fmt.Errorf("adversarial: ablation rows hold %s = %s twice for seed %d: need one row per seed", r.Factor, r.Value, r.Seed)
+		}
+		seen[k] = append(seen[k], r.Seed)
+		l := &out[i]
+		l.Base = l.Base || r.Base
+		for _, s := range []struct {
+			st *Stat
+			v  float64
+		}{{&l.Clean, r.CleanAccuracy}, {&l.Robust, r.RobustAccuracy}} {
+			s.st.Mean += s.v
+			s.st.Min, s.st.Max = min(s.st.Min, s.v), max(s.st.Max, s.v)
+			s.st.Seeds++
+		}
+	}
+	for i := range out {
+		out[i].Clean.Mean /= float64(out[i].Clean.Seeds)
+		out[i].Robust.Mean /= float64(out[i].Robust.Seeds)
+	}
+	return out, nil
 }

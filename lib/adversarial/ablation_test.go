@@ -350,3 +350,37 @@ func TestReadAblationCSV(t *testing.T) {
 		t.Errorf("rows %+v, want 2 with the second %+v", rows, want)
 	}
 }
+
+func TestSummarizeAblation(t *testing.T) {
+	rows := []AblationRow{
+		{Factor: "K", Value: "1", CleanAccuracy: 0.9, RobustAccuracy: 0.5, Seed: 1},
+		{Factor: "K", Value: "8", CleanAccuracy: 0.8, RobustAccuracy: 0.4, Seed: 1, Base: true},
+		{Factor: "K", Value: "1", CleanAccuracy: 0.7, RobustAccuracy: 0.2, Seed: 2},
+		{Factor: "K", Value: "8", CleanAccuracy: 0.8, RobustAccuracy: 0.6, Seed: 2, Base: true},
+		{Factor: "K", Value: "1", CleanAccuracy: 0.8, RobustAccuracy: 0.5, Seed: 3},
+	}
+	got, err := SummarizeAblation(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Means, minima and maxima of the rows above, by hand.
+	want := []AblationLevel{
+		{Factor: "K", Value: "1", Clean: Stat{Mean: 0.8, Min: 0.7, Max: 0.9, Seeds: 3}, Robust: Stat{Mean: 0.4, Min: 0.2, Max: 0.5, Seeds: 3}},
+		{Factor: "K", Value: "8", Base: true, Clean: Stat{Mean: 0.8, Min: 0.8, Max: 0.8, Seeds: 2}, Robust: Stat{Mean: 0.5, Min: 0.4, Max: 0.6, Seeds: 2}},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d levels, want %d: %+v", len(got), len(want), got)
+	}
+	near := func(a, b Stat) bool {
+		return math.Abs(a.Mean-b.Mean) < 1e-12 && a.Min == b.Min && a.Max == b.Max && a.Seeds == b.Seeds
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Factor != w.Factor || g.Value != w.Value || g.Base != w.Base || !near(g.Clean, w.Clean) || !near(g.Robust, w.Robust) {
+			t.Errorf("level %d = %+v, want %+v", i, g, w)
+		}
+	}
+	if _, err := SummarizeAblation(append(rows, rows[0])); err == nil || !strings.Contains(err.Error(), "twice for seed 1") {
+		t.Errorf("a seed counted twice: error %v, want one naming the seed", err)
+	}
+}
