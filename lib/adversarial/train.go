@@ -13,8 +13,13 @@ import (
 	"time"
 
 	"pointwise/lib/dataset"
+	"pointwise/lib/internal/atomicfile"
 	"pointwise/lib/mlp"
 )
+
+// processStart is when this process loaded the package: a temporary file of
+// a cache file older than that was left by a run that was killed.
+var processStart = time.Now()
 
 // Streams of the PCG generators seeded by Config.Seed (the shuffling uses
 // mlp.Trainer's own stream, Seed).
@@ -99,7 +104,9 @@ func Paths(dir, key string) (net, meta, checkpoint string) {
 // CacheDir holds it, otherwise trained now, resuming from a checkpoint if
 // one exists, and then stored. It stops when ctx is done (a nil ctx never
 // is), leaving the last epoch's checkpoint. Errors name the setting, the epoch and batch, or the
-// file concerned; a network that went non-finite is never stored.
+// file concerned; a training error also names the last good checkpoint, and
+// a network that went non-finite is never stored. Temporary files of this
+// model's cache files that a killed run left behind are removed.
 func (t *Trainer) Train(ctx context.Context, cfg Config, data Data) (*Model, error) {
 	r, err := cfg.Resolve()
 	if err != nil {
@@ -117,6 +124,15 @@ func (t *Trainer) Train(ctx context.Context, cfg Config, data Data) (*Model, err
 			return nil, fmt.Errorf("adversarial: cache directory: %w", err)
 		}
 		netPath, metaPath, ckptPath = Paths(t.CacheDir, m.Key)
+		// A run killed while writing one of this model's files left its
+		// temporary file, which nothing else would ever remove.
+		stale, err := atomicfile.Clean(t.CacheDir, m.Key, processStart)
+		for _, p := range stale {
+			t.logf("%v: removed the stale temporary file %s", r.Method, filepath.Base(p))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("adversarial: cache directory: %w", err)
+		}
 		if _, err := os.Stat(netPath); err == nil {
 			if err := m.load(netPath, metaPath, fp, sizes); err != nil {
 				t.logf("%v: cached model unusable, training again: %v", r.Method, err)
@@ -171,6 +187,7 @@ func (t *Trainer) Train(ctx context.Context, cfg Config, data Data) (*Model, err
 			return nil, fmt.Errorf("adversarial: %w", err)
 		}
 	}
+	saved := m.Resumed // the epoch of the checkpoint on disk, 0 if none
 	began, epochBegan := time.Now(), time.Now()
 	tr := mlp.Trainer[float32]{
 		Optimizer: opt, BatchSize: bs, Epochs: r.Epochs, Seed: r.Seed, Perturb: perturb,
@@ -183,8 +200,12 @@ func (t *Trainer) Train(ctx context.Context, cfg Config, data Data) (*Model, err
 			if ckptPath == "" || s.Epoch == r.Epochs {
 				return nil // the finished network is stored next
 			}
-			return saveCheckpoint(ckptPath, net, opt, pcg, ckptMeta{Key: m.Key, History: m.History,
-				TrainTime: spent + time.Since(began)}, s.Epoch)
+			if err := saveCheckpoint(ckptPath, net, opt, pcg, ckptMeta{Key: m.Key, History: m.History,
+				TrainTime: spent + time.Since(began)}, s.Epoch); err != nil {
+				return err
+			}
+			saved = s.Epoch
+			return nil
 		},
 	}
 	if t.Progress != nil {
@@ -194,6 +215,15 @@ func (t *Trainer) Train(ctx context.Context, cfg Config, data Data) (*Model, err
 		}
 	}
 	if _, err := tr.Train(net, data.Split.X, data.Split.Y); err != nil {
+		// Name what a re-run would resume from, so that a non-finite loss
+		// or an interruption says how much work is kept.
+		switch {
+		case ckptPath == "":
+		case saved == 0:
+			err = fmt.Errorf("%w; no checkpoint was written", err)
+		default:
+			err = fmt.Errorf("%w; the last good checkpoint, of epoch %d, is %s", err, saved, ckptPath)
+		}
 		return nil, fmt.Errorf("adversarial: training %v on %s: %w", r.Method, data.Name, err)
 	}
 	m.Net, m.TrainTime = net, spent+time.Since(began)
