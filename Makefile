@@ -9,6 +9,9 @@ GO          ?= go
 PYTHON      ?= /usr/bin/python3
 OUT         ?= out
 NOTEBOOKS   ?= *
+# Notebooks run two at a time (one keeps about 1.5 of our 2 cores busy); a
+# notebook waits for those its metadata lists under pointwise.after.
+JOBS        ?= 2
 CACHE       := $(CURDIR)/.cache
 BIN         := $(CACHE)/bin
 JUPYTER_DIR := $(CACHE)/jupyter
@@ -52,13 +55,13 @@ figures: setup
 # quick figures are too, while OpenBLAS picks CPU-specific kernels that round
 # differently (README, Reproducibility). The Go tests run on both paths.
 test: setup
-	@$(MAKE) --no-print-directory kernel vet gotest gotest-purego fuzz-quick
-	@$(MAKE) --no-print-directory BLAS=gonum kernel notebooks-quick golden gallery-quick
+	@$(MAKE) --no-print-directory kernel vet gotest race gotest-purego fuzz-quick
+	@$(MAKE) --no-print-directory BLAS=gonum kernel notebooks-quick golden gallery-quick widgets-test
 
 # The gallery (out/index.html) is written even when a notebook failed, so
 # that its checks and logs can be browsed; the run still fails.
 run-figures:
-	@status=0; $(GO) run ./cmd/nbrun -notebooks '$(NOTEBOOKS)' -out '$(OUT)' -python $(PYTHON) || status=$$?; \
+	@status=0; $(GO) run ./cmd/nbrun -notebooks '$(NOTEBOOKS)' -out '$(OUT)' -python $(PYTHON) -jobs $(JOBS) || status=$$?; \
 	$(GO) run ./cmd/gallery -out '$(OUT)' && exit $$status
 
 gallery:
@@ -69,6 +72,15 @@ gallery:
 gallery-quick:
 	$(GO) run ./cmd/gallery -out '$(OUT)/quick' -mode quick
 	$(PYTHON) scripts/gallery-test.py '$(OUT)/quick'
+
+# GoNB's widgets in a real browser: a notebook server (classic UI) and headless
+# Chromium run a small figure.Explorer notebook, move its slider and menu, and
+# check that the plot redraws in place (scripts/widgets-test.py; 15 to 30 s).
+# For a figure's own Explorer: WIDGETS_NOTEBOOK=notebooks/fig4-hard-points-chebyshev.ipynb.
+WIDGETS_NOTEBOOK ?=
+.PHONY: widgets-test
+widgets-test: jupyter browser kernel
+	$(PYTHON) scripts/widgets-test.py $(if $(WIDGETS_NOTEBOOK),--notebook '$(WIDGETS_NOTEBOOK)')
 
 # Student versions of notebooks/assignments (solutions blanked, checks kept).
 # The reference and student versions are executed headless by cmd/assign's
@@ -82,6 +94,15 @@ vet:
 gotest:
 	@echo "go test with BLAS=$(BLAS)"
 	$(GO) test ./...
+
+# The race detector on the packages that run goroutines (linalg's parallel
+# GEMM, experiment's workers) and the training and attack code above them;
+# -short skips the long MNIST tests, which gotest runs. lib/cheb and
+# lib/dataset are left out: over a minute each under -race.
+RACE_PKGS ?= ./lib/internal/... ./lib/mlp ./lib/attack ./lib/adversarial ./lib/experiment
+.PHONY: race
+race:
+	$(GO) test -race -short $(RACE_PKGS)
 
 # With OpenBLAS selected, the numerical packages are tested on the pure-Go
 # path too.
@@ -98,6 +119,10 @@ endif
 FUZZ_TARGETS := FuzzReadIDX:./lib/dataset/ FuzzUnmarshal:./lib/mlp/ FuzzLoad:./lib/mlp/
 FUZZTIME ?= 2m
 FUZZTIME_QUICK ?= 5s
+# Go minimises each new interesting input for up to 60 s by default, during
+# which no input runs (FuzzLoad, which writes a file per input, stalled for
+# most of its budget): a short bound keeps the budget for fuzzing.
+FUZZMINTIME ?= 2s
 
 fuzz-quick:
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_QUICK)
@@ -111,7 +136,7 @@ fuzz:
 		name=$${t%%:*}; pkg=$${t#*:}; corpus=$$pkg/testdata/fuzz/$$name; \
 		echo "fuzz: $$name in $$pkg for $(FUZZTIME)"; \
 		before=$$(ls $$corpus 2>/dev/null | wc -l); \
-		if out=$$($(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$pkg" 2>&1); then \
+		if out=$$($(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) "$$pkg" 2>&1); then \
 			echo "$$out" | grep -E '^fuzz: elapsed' | tail -n 1; \
 		elif [ "$$(ls $$corpus 2>/dev/null | wc -l)" != "$$before" ]; then \
 			echo "$$out"; echo "fuzz: $$name found a failing input, written to $$corpus"; exit 1; \
@@ -133,7 +158,7 @@ golden-update:
 	$(GO) run ./cmd/golden -out '$(OUT)/quick/figures' -golden testdata/figures -update $(if $(FIGURES),-figures '$(FIGURES)')
 
 notebooks-quick:
-	$(GO) run ./cmd/nbrun -quick -notebooks '$(NOTEBOOKS)' -out '$(OUT)/quick' -python $(PYTHON)
+	$(GO) run ./cmd/nbrun -quick -notebooks '$(NOTEBOOKS)' -out '$(OUT)/quick' -python $(PYTHON) -jobs $(JOBS)
 
 setup: tools jupyter data openblas browser
 

@@ -11,6 +11,10 @@
 // tables, one row per plotted point, a header row, and numbers written with
 // the shortest representation that reads back to the same float64.
 //
+// [ImageGrid] lays out pictures with captions (test images and their
+// adversarial examples), each made from pixel values by [Gray]. [Explorer]
+// redraws a plot, drawn by [Figure.PNG], in place as GoNB widgets move.
+//
 // [Checks] records the claims a figure must show (SPEC.md's checks), prints
 // each as PASS or FAIL in words and writes them as <id>_checks.csv.
 //

@@ -23,6 +23,10 @@ type Control struct {
 	Options  []string
 	Min, Max int
 	Default  int
+	// Format, if non-nil, writes a slider's value in the label above the
+	// plot, for a slider over indices: func(i int) string { return
+	// fmt.Sprint(Epsilons[i]) }. If it is nil, the label shows the integer.
+	Format func(int) string
 }
 
 // Explorer redraws a plot in place as the reader moves GoNB widgets
@@ -35,8 +39,10 @@ type Explorer struct {
 	// Draw returns the PNG for the controls' values (in the order of
 	// Controls).
 	Draw func(values []int) ([]byte, error)
-	// Wait is how long Run waits for the widgets to answer. If Wait is 0, it
-	// is 3 seconds.
+	// Wait is how long Run waits for the widgets to answer, showing the
+	// defaults meanwhile. If Wait is 0, it is 30 seconds: a notebook's first
+	// widgets connect to GoNB through a new websocket, which can take several
+	// seconds on a busy machine.
 	Wait time.Duration
 	// Idle ends the live session after this long without a change, keeping
 	// the last plot in the notebook. If Idle is 0, it is 10 minutes.
@@ -53,13 +59,13 @@ func (e Explorer) Run() error {
 	for i, c := range e.Controls {
 		values[i] = c.Default
 	}
-	png, err := e.Draw(values)
+	png, err := e.draw(values)
 	if err != nil {
 		return err
 	}
 	wait, idle := e.Wait, e.Idle
 	if wait == 0 {
-		wait = 3 * time.Second
+		wait = 30 * time.Second
 	}
 	if idle == 0 {
 		idle = 10 * time.Minute
@@ -76,10 +82,19 @@ func (e Explorer) Run() error {
 		return nil
 	}
 	type change struct{ control, value int }
+	// The widgets go into div, above the plot, which shows the defaults at
+	// once while the widgets connect.
+	div := dom.CreateTransientDiv()
+	id := "explore_" + gonbui.UniqueId()
+	label := id + "_label"
+	show := func() {
+		gonbui.UpdateHtml(id, fmt.Sprintf(`<div><span id=%q style="font-family:monospace">%s</span><br><img src="data:image/png;base64,%s"></div>`,
+			label, html.EscapeString(e.describe(values)), base64.StdEncoding.EncodeToString(png)))
+	}
+	show()
 	ready := make(chan []*comms.AddressChan[int], 1)
 	go func() {
 		defer func() { recover() }() // no front end: the fallback below shows the defaults
-		div := dom.CreateTransientDiv()
 		var chans []*comms.AddressChan[int]
 		for _, c := range e.Controls {
 			dom.Append(div, fmt.Sprintf(`<span style="margin:0 0.4em 0 1em">%s</span>`, html.EscapeString(c.Label)))
@@ -97,17 +112,12 @@ func (e Explorer) Run() error {
 	select {
 	case chans = <-ready:
 	case <-time.After(wait):
-		fmt.Printf("explore: no live front end answered within %v (headless run): showing the defaults, %s\n", wait, e.describe(values))
+		gonbui.UpdateHtml(id, "")
+		dom.SetInnerHtml(div, "")
+		fmt.Printf("explore: the widgets did not answer within %v (a front end without GoNB's widgets, or a slow connection: re-run the cell to retry): showing the defaults, %s\n", wait, e.describe(values))
 		gonbui.DisplayPng(png)
 		return nil
 	}
-	id := "explore_" + gonbui.UniqueId()
-	label := id + "_label"
-	show := func() {
-		gonbui.UpdateHtml(id, fmt.Sprintf(`<div><span id=%q style="font-family:monospace">%s</span><br><img src="data:image/png;base64,%s"></div>`,
-			label, html.EscapeString(e.describe(values)), base64.StdEncoding.EncodeToString(png)))
-	}
-	show()
 	changes := make(chan change, len(chans))
 	for i, ch := range chans {
 		go func() {
@@ -120,7 +130,7 @@ func (e Explorer) Run() error {
 		select {
 		case c := <-changes:
 			values[c.control] = c.value
-			next, err := e.Draw(values)
+			next, err := e.draw(values)
 			if err != nil {
 				dom.SetInnerText(label, "error: "+err.Error())
 				continue
@@ -134,6 +144,17 @@ func (e Explorer) Run() error {
 			return nil
 		}
 	}
+}
+
+// draw calls Draw, turning a panic (a notebook's must) into an error, so
+// that a live session reports it under the widgets and goes on.
+func (e Explorer) draw(values []int) (png []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			png, err = nil, fmt.Errorf("figure: Explorer.Draw panicked at %s: %v", e.describe(values), r)
+		}
+	}()
+	return e.Draw(values)
 }
 
 // validate returns an error naming the first bad setting.
@@ -162,8 +183,11 @@ func (e Explorer) describe(values []int) string {
 	var parts []string
 	for i, c := range e.Controls {
 		v := fmt.Sprint(values[i])
-		if len(c.Options) > 0 && values[i] >= 0 && values[i] < len(c.Options) {
+		switch {
+		case len(c.Options) > 0 && values[i] >= 0 && values[i] < len(c.Options):
 			v = c.Options[values[i]]
+		case len(c.Options) == 0 && c.Format != nil:
+			v = c.Format(values[i])
 		}
 		parts = append(parts, c.Label+" = "+v)
 	}

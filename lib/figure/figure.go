@@ -85,36 +85,20 @@ func (f *Figure) Render() (*Files, error) {
 	if len(f.tables) == 0 {
 		return nil, fmt.Errorf("figure %s: no table: every figure writes the CSV of its data", f.ID)
 	}
-	if f.PanelWidth < 0 || f.PanelHeight < 0 || math.IsNaN(float64(f.PanelWidth)) || math.IsNaN(float64(f.PanelHeight)) ||
-		math.IsInf(float64(f.PanelWidth), 0) || math.IsInf(float64(f.PanelHeight), 0) {
-		return nil, fmt.Errorf("figure %s: PanelWidth, PanelHeight = %v, %v out of range: need finite sizes ≥ 0 (0 means the default)", f.ID, f.PanelWidth, f.PanelHeight)
+	w, h, rows, cols, err := f.layout()
+	if err != nil {
+		return nil, err
 	}
-	cols := f.Cols
-	if cols <= 0 {
-		cols = min(len(f.panels), 3)
-	}
-	rows := (len(f.panels) + cols - 1) / cols
-	pw, ph := f.PanelWidth, f.PanelHeight
-	if pw == 0 {
-		pw = PanelWidth
-	}
-	if ph == 0 {
-		ph = PanelHeight
-	}
-	w, h := vg.Length(cols)*pw, vg.Length(rows)*ph
-
 	out := &Files{}
-	png := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))
-	f.draw(draw.New(png), rows, cols)
-	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: png}).WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("figure %s: encoding PNG: %w", f.ID, err)
+	b, err := f.png(w, h, rows, cols)
+	if err != nil {
+		return nil, err
 	}
-	out.add(f.ID+".png", buf.Bytes())
+	out.add(f.ID+".png", b)
 
 	svg := vgsvg.New(w, h)
 	f.draw(draw.New(svg), rows, cols)
-	buf = bytes.Buffer{}
+	var buf bytes.Buffer
 	if _, err := svg.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("figure %s: encoding SVG: %w", f.ID, err)
 	}
@@ -132,6 +116,51 @@ func (f *Figure) Render() (*Files, error) {
 		out.add(name, b)
 	}
 	return out, nil
+}
+
+// PNG draws the figure as PNG only and writes nothing: for a plot that is
+// shown but not published (Explorer.Draw), so it needs no table.
+func (f *Figure) PNG() ([]byte, error) {
+	if len(f.panels) == 0 {
+		return nil, fmt.Errorf("figure %s: no panels: add at least one plot", f.ID)
+	}
+	w, h, rows, cols, err := f.layout()
+	if err != nil {
+		return nil, err
+	}
+	return f.png(w, h, rows, cols)
+}
+
+// layout returns the figure's size and its grid of panels.
+func (f *Figure) layout() (w, h vg.Length, rows, cols int, err error) {
+	if f.PanelWidth < 0 || f.PanelHeight < 0 || math.IsNaN(float64(f.PanelWidth)) || math.IsNaN(float64(f.PanelHeight)) ||
+		math.IsInf(float64(f.PanelWidth), 0) || math.IsInf(float64(f.PanelHeight), 0) {
+		return 0, 0, 0, 0, fmt.Errorf("figure %s: PanelWidth, PanelHeight = %v, %v out of range: need finite sizes ≥ 0 (0 means the default)", f.ID, f.PanelWidth, f.PanelHeight)
+	}
+	cols = f.Cols
+	if cols <= 0 {
+		cols = min(len(f.panels), 3)
+	}
+	rows = (len(f.panels) + cols - 1) / cols
+	pw, ph := f.PanelWidth, f.PanelHeight
+	if pw == 0 {
+		pw = PanelWidth
+	}
+	if ph == 0 {
+		ph = PanelHeight
+	}
+	return vg.Length(cols) * pw, vg.Length(rows) * ph, rows, cols, nil
+}
+
+// png draws the figure, w × h, as PNG.
+func (f *Figure) png(w, h vg.Length, rows, cols int) ([]byte, error) {
+	png := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))
+	f.draw(draw.New(png), rows, cols)
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: png}).WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("figure %s: encoding PNG: %w", f.ID, err)
+	}
+	return buf.Bytes(), nil
 }
 
 func (o *Files) add(name string, b []byte) {

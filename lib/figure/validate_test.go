@@ -107,6 +107,21 @@ func TestValidate(t *testing.T) {
 			_, _, err := HeatMap(NewPlot("", "", ""), Grid{Xs: []float64{0, 1}, Ys: []float64{1, 0}, Values: []float64{1, 2, 3, 4}})
 			return err
 		}, []string{"Ys[1] = 0", "finite, strictly increasing"}},
+		{"Gray width", func() error { _, err := Gray([]float32{0, 1, 0}, 2, 0, 1); return err }, []string{"3 pixels with width 2", "dividing"}},
+		{"Gray empty", func() error { _, err := Gray([]float64{}, 1, 0, 1); return err }, []string{"0 pixels", "non-zero number"}},
+		{"Gray range", func() error { _, err := Gray([]float64{0}, 1, 1, 1); return err }, []string{"lo, hi = 1, 1", "finite lo < hi"}},
+		{"Gray NaN", func() error { _, err := Gray([]float64{0, nan}, 2, 0, 1); return err }, []string{"pixel 1 = NaN", "[0, 1]"}},
+		{"Gray outside", func() error { _, err := Gray([]float32{0, 1.5}, 2, 0, 1); return err }, []string{"pixel 1 = 1.5", "[0, 1]"}},
+		{"ImageGrid cols", func() error { _, err := ImageGrid("g", 0, nil, []Tile{{}}); return err }, []string{`image grid "g"`, "cols = 0", "≥ 1"}},
+		{"ImageGrid no tiles", func() error { _, err := ImageGrid("g", 2, nil, nil); return err }, []string{`image grid "g"`, "no tiles"}},
+		{"ImageGrid nil image", func() error { _, err := ImageGrid("g", 2, nil, []Tile{{Caption: "x"}}); return err }, []string{"tile 0 has no image"}},
+		{"ImageGrid row labels", func() error {
+			img, _ := Gray([]float64{0}, 1, 0, 1)
+			_, err := ImageGrid("g", 2, []string{"a", "b"}, []Tile{{Image: img}})
+			return err
+		}, []string{"2 row labels for 1 rows", "at most one per row"}},
+		{"PNG no panels", func() error { f, _ := New("fig0"); _, err := f.PNG(); return err }, []string{"fig0", "no panels"}},
+		{"PNG PanelWidth<0", func() error { f := fig(); f.PanelWidth = -1; _, err := f.PNG(); return err }, []string{"PanelWidth, PanelHeight = -1, 0", "finite sizes ≥ 0"}},
 		{"Explorer Draw nil", func() error { return Explorer{}.Run() }, []string{"Explorer.Draw is nil"}},
 		{"Explorer Wait<0", func() error { return Explorer{Draw: png, Wait: -1}.Run() }, []string{"Wait, Idle = -1ns, 0s", "≥ 0"}},
 		{"Explorer menu default", func() error {
