@@ -371,7 +371,11 @@ func (o *RandomHeads[T]) eval(loss []float64, x []T, labels []int, n int) error 
 
 // ceRow returns the cross-entropy log Σ_c exp z_c − z_y of one row of
 // logits, with the log-sum-exp shifted by the row maximum, and writes
-// scale·(softmax(z) − e_y) into d.
+// scale·(softmax(z) − e_y) into d. The label's component is computed as
+// −scale·Σ_{c≠y} p_c, not as p_y − 1: on a confidently classified sample p_y
+// rounds to 1 in float32 and the difference would lose all its digits,
+// leaving an input gradient a few per cent off (the audit's
+// finite-difference check saw it on standard networks).
 func ceRow[T mlp.Float](d, z []T, y int, scale float64) float64 {
 	m := math.Inf(-1)
 	for _, v := range z {
@@ -382,10 +386,15 @@ func ceRow[T mlp.Float](d, z []T, y int, scale float64) float64 {
 		s += math.Exp(float64(v) - m)
 	}
 	lse := m + math.Log(s)
+	var rest float64
 	for j, v := range z {
-		d[j] = T(scale * math.Exp(float64(v)-lse))
+		p := math.Exp(float64(v) - lse)
+		d[j] = T(scale * p)
+		if j != y {
+			rest += p
+		}
 	}
-	d[y] -= T(scale)
+	d[y] = T(-scale * rest)
 	return lse - float64(z[y])
 }
 
