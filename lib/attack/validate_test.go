@@ -2,9 +2,9 @@ package attack
 
 import (
 	"math"
-	"strings"
 	"testing"
 
+	"pointwise/lib/internal/validatetest"
 	"pointwise/lib/mlp"
 )
 
@@ -36,11 +36,7 @@ func TestValidate(t *testing.T) {
 	xBig := append([]float64(nil), x...)
 	xBig[3] = 1.5
 	eps := func(e float64) Attack[float64] { return &FGSM[float64]{Objective: ce, Epsilon: e} }
-	cases := []struct {
-		name string
-		call func() error
-		want []string
-	}{
+	cases := []validatetest.Case{
 		{"FGSM ε<0", perturb(eps(-0.1)), []string{"Epsilon = -0.1", "≥ 0"}},
 		{"FGSM ε>1", perturb(eps(1.5)), []string{"Epsilon = 1.5", "0 ≤ ε ≤ 1"}},
 		{"FGSM ε NaN", perturb(eps(nan)), []string{"Epsilon = NaN", "finite"}},
@@ -128,22 +124,5 @@ func TestValidate(t *testing.T) {
 		{"GradientFindings batch<0", func() error { _, err := GradientFindings[float64](ce, x, labels, -1); return err }, []string{"batch = -1", "≥ 1"}},
 		{"NoiseFindings lengths", func() error { _, err := NoiseFindings(make([]Robustness, 2), make([]Robustness, 1)); return err }, []string{"2 attack results and 1 noise results", "one of each per ε"}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			defer func() {
-				if r := recover(); r != nil {
-					t.Fatalf("panicked: %v", r)
-				}
-			}()
-			err := c.call()
-			if err == nil {
-				t.Fatalf("no error; want one naming %q", c.want)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not name %q", err, w)
-				}
-			}
-		})
-	}
+	validatetest.Run(t, cases)
 }

@@ -3,7 +3,7 @@ package cheb
 import (
 	"fmt"
 	"math"
-	"strings"
+	"pointwise/lib/internal/validatetest"
 	"testing"
 )
 
@@ -17,11 +17,7 @@ func TestValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := []struct {
-		name string
-		call func() error
-		want []string // substrings: parameter, value, allowed range
-	}{
+	cases := []validatetest.Case{
 		{"ChebyshevPoints n=0", func() error { _, err := ChebyshevPoints(nil, 0, Domain{}); return err }, []string{"n = 0", "n >= 1"}},
 		{"EquispacedPoints n<0", func() error { _, err := EquispacedPoints(nil, -3, Domain{}); return err }, []string{"n = -3", "n >= 1"}},
 		{"LobattoPoints n huge", func() error { _, err := LobattoPoints(nil, 1<<50, Domain{}); return err }, []string{"n = 1125899906842624", "<= 16777216"}},
@@ -108,22 +104,5 @@ func TestValidate(t *testing.T) {
 			return err
 		}, []string{"domain", "[3, 1]", "finite a < b"}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			defer func() {
-				if r := recover(); r != nil {
-					t.Fatalf("panicked: %v", r)
-				}
-			}()
-			err := c.call()
-			if err == nil {
-				t.Fatalf("no error; want one naming %q", c.want)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not name %q", err, w)
-				}
-			}
-		})
-	}
+	validatetest.Run(t, cases)
 }

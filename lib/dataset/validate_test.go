@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"pointwise/lib/internal/validatetest"
 	"strings"
 	"testing"
 )
@@ -31,11 +32,7 @@ func TestValidate(t *testing.T) {
 		edit(&f)
 		return f
 	}
-	cases := []struct {
-		name string
-		call func() error
-		want []string
-	}{
+	cases := []validatetest.Case{
 		{"IDX empty", readIDX(nil), []string{"header", "0 of 4 bytes"}},
 		{"IDX magic", readIDX([]byte{1, 2, 8, 1, 0, 0, 0, 1, 0}), []string{"magic 0x01020801", "two zero bytes"}},
 		{"IDX type", readIDX([]byte{0, 0, 0x0d, 1, 0, 0, 0, 1, 0}), []string{"type code 0x0d", "need 0x08"}},
@@ -78,22 +75,5 @@ func TestValidate(t *testing.T) {
 		{"Subset n>N", func() error { _, err := set.Test.Subset(99); return err }, []string{"n = 99", "1 <= n <= N = 4"}},
 		{"Subset n<0", func() error { _, err := set.Test.Subset(-1); return err }, []string{"n = -1", "1 <= n <= N = 4"}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			defer func() {
-				if r := recover(); r != nil {
-					t.Fatalf("panicked: %v", r)
-				}
-			}()
-			err := c.call()
-			if err == nil {
-				t.Fatalf("no error; want one naming %q", c.want)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not name %q", err, w)
-				}
-			}
-		})
-	}
+	validatetest.Run(t, cases)
 }

@@ -4,7 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
+	"pointwise/lib/internal/validatetest"
 	"testing"
 
 	"gonum.org/v1/plot/vg"
@@ -36,11 +36,7 @@ func TestValidate(t *testing.T) {
 		return f
 	}
 	png := func([]int) ([]byte, error) { return nil, nil }
-	cases := []struct {
-		name string
-		call func() error
-		want []string
-	}{
+	cases := []validatetest.Case{
 		{"New id", func() error { _, err := New("Fig 2"); return err }, []string{`id "Fig 2"`, "lower-case letters, digits"}},
 		{"New id empty", func() error { _, err := New(""); return err }, []string{`id ""`, "lower-case letters, digits"}},
 		{"NewTable name", func() error { _, err := NewTable("a/b", "x"); return err }, []string{`table name "a/b"`, "lower-case letters"}},
@@ -134,24 +130,7 @@ func TestValidate(t *testing.T) {
 			return Explorer{Draw: png, Controls: []Control{{Label: "n", Min: 2, Max: 65, Default: 99}}}.Run()
 		}, []string{`Controls[0] ("n") Default = 99`, "2 to 65"}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			defer func() {
-				if r := recover(); r != nil {
-					t.Fatalf("panicked: %v", r)
-				}
-			}()
-			err := c.call()
-			if err == nil {
-				t.Fatalf("no error; want one naming %q", c.want)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not name %q", err, w)
-				}
-			}
-		})
-	}
+	validatetest.Run(t, cases)
 
 	// Any series index is allowed (the palette repeats), negative ones too.
 	for _, i := range []int{-20, -1, 0, 40} {

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
+	"pointwise/lib/internal/validatetest"
 	"testing"
 )
 
@@ -39,11 +39,7 @@ func TestValidate(t *testing.T) {
 	if err := net.Save(f64); err != nil {
 		t.Fatal(err)
 	}
-	cases := []struct {
-		name string
-		call func() error
-		want []string
-	}{
+	cases := []validatetest.Case{
 		{"New one size", func() error { _, err := New[float64]([]int{3}, ReLU, Identity); return err }, []string{"1 sizes", "need 2 to 1025"}},
 		{"New zero width", func() error { _, err := New[float64]([]int{3, 0, 2}, ReLU, Identity); return err }, []string{"size 0 of layer 1", "need 1 to 16777216"}},
 		{"New negative width", func() error { _, err := New[float32]([]int{-784, 10}, ReLU, Identity); return err }, []string{"size -784 of layer 0", "need 1 to 16777216"}},
@@ -128,22 +124,5 @@ func TestValidate(t *testing.T) {
 			return new(Network[float64]).UnmarshalBinary(b[:len(b)-9])
 		}, []string{"truncated", "sizes [3 4 2]", "212 bytes", "203"}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			defer func() {
-				if r := recover(); r != nil {
-					t.Fatalf("panicked: %v", r)
-				}
-			}()
-			err := c.call()
-			if err == nil {
-				t.Fatalf("no error; want one naming %q", c.want)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not name %q", err, w)
-				}
-			}
-		})
-	}
+	validatetest.Run(t, cases)
 }

@@ -3,7 +3,7 @@ package objective
 import (
 	"math"
 	"math/rand/v2"
-	"strings"
+	"pointwise/lib/internal/validatetest"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -32,11 +32,7 @@ func TestValidate(t *testing.T) {
 	}
 	refit := Refit{Dist: dist, Rule: func(int) (LinearRule, error) { return LeastSquares{Map: chebMap{deg: 1}}, nil }}
 	rnd := rand.New(rand.NewPCG(1, 1))
-	cases := []struct {
-		name string
-		call func() error
-		want []string
-	}{
+	cases := []validatetest.Case{
 		{"GridSearch Points=2", func() error { _, err := GridSearch{Points: 2}.Maxima(g, -1, 1); return err }, []string{"GridSearch.Points = 2", "≥ 3"}},
 		{"GridSearch Points<0", func() error { _, err := GridSearch{Points: -7}.Minima(g, -1, 1); return err }, []string{"GridSearch.Points = -7", "≥ 3"}},
 		{"GridSearch Points huge", func() error { _, _, err := GridSearch{Points: 1 << 40}.Argmax(g, -1, 1); return err }, []string{"GridSearch.Points = 1099511627776", "≤ 16777216"}},
@@ -124,22 +120,5 @@ func TestValidate(t *testing.T) {
 			return err
 		}, []string{"X[1][0] = NaN", "finite coordinates"}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			defer func() {
-				if r := recover(); r != nil {
-					t.Fatalf("panicked: %v", r)
-				}
-			}()
-			err := c.call()
-			if err == nil {
-				t.Fatalf("no error; want one naming %q", c.want)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not name %q", err, w)
-				}
-			}
-		})
-	}
+	validatetest.Run(t, cases)
 }
