@@ -248,11 +248,27 @@ clean:
 # runs kept in $(OUT)/bench/.
 BENCH_ROUNDS ?= 5
 BENCH_DIR    := $(OUT)/bench
-.PHONY: bench
-bench:
+.PHONY: bench bench-run torch
+
+# Set-up may install OpenBLAS, so the benchmark runs in a second make that sees it.
+bench: openblas torch
+	@$(MAKE) --no-print-directory bench-run
+
+# The reference: Debian's PyTorch (CPU), installed as root like the rest.
+torch:
+	@if $(PYTHON) -c 'import torch' 2>/dev/null; then \
+		echo "torch: found ($(PYTHON))"; \
+	elif [ "$(IS_ROOT)" = yes ]; then \
+		echo "torch: installing Debian's python3-torch (the reference of make bench)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch >/dev/null; \
+	else \
+		echo "torch: $(PYTHON) cannot import torch; make bench prints the Go rows only. For the reference:"; \
+		echo "    sudo apt-get install -y python3-torch"; \
+	fi
+
+bench-run:
 	@mkdir -p $(BENCH_DIR) && rm -f $(BENCH_DIR)/gonum.txt $(BENCH_DIR)/openblas.txt $(BENCH_DIR)/torch*.csv
 	@{ lscpu | grep -E '^(Model name|CPU\(s\)):'; nproc; } | tee $(BENCH_DIR)/machine.txt
-	@$(PYTHON) -c 'import torch' 2>/dev/null || echo "bench: $(PYTHON) cannot import torch (Debian: apt-get install python3-torch); Go rows only"
 	@for i in $$(seq $(BENCH_ROUNDS)); do \
 		echo "bench: round $$i of $(BENCH_ROUNDS), load average $$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $(BENCH_DIR)/machine.txt; \
 		GOFLAGS="$(filter-out -tags=openblas,$(GOFLAGS))" CGO_LDFLAGS= $(GO) test -run '^$$' -bench . -benchmem -count 1 ./bench/ >>$(BENCH_DIR)/gonum.txt || exit 1; \

@@ -54,6 +54,12 @@ func overlap[T mlp.Float](a, b []T) bool {
 	return a0 < b0+uintptr(len(b))*size && b0 < a0+uintptr(len(a))*size
 }
 
+// as32 reinterprets a slice whose element type has float32's size as
+// []float32, without copying; callers check unsafe.Sizeof first.
+func as32[T mlp.Float](s []T) []float32 {
+	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}
+
 // checkEpsilon validates an attack radius for the given norm: finite, ≥ 0,
 // and ≤ 1 for L∞ (inputs lie in [0, 1], so a larger L∞ ball adds nothing).
 func checkEpsilon(eps float64, p Norm) error {

@@ -3,6 +3,7 @@ package mlp
 import (
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 // Float is the set of element types a Network may hold.
@@ -44,6 +45,10 @@ func (a Activation) valid() bool { return a < numActivations }
 // biasAct sets y[i,j] = σ(y[i,j] + b[j]) over rows of len(b); one pass fuses
 // the bias and the activation.
 func biasAct[T Float](a Activation, y, b []T) {
+	if a == ReLU && unsafe.Sizeof(T(0)) == 4 {
+		biasReLU32(as32(y), as32(b))
+		return
+	}
 	n := len(b)
 	for r := 0; r+n <= len(y); r += n {
 		row := y[r : r+n]
@@ -128,10 +133,13 @@ func backAct[T Float](a Activation, dz, g, y, gb []T, n int) {
 	}
 }
 
-// backReLU is backAct for ReLU, the hot case: the mask is a conditional
-// move rather than a branch (which mispredicts on half the elements), and
-// the bias gradient is summed in the same pass.
+// backReLU is backAct for ReLU, the hot case, with the bias gradient summed
+// in the same pass.
 func backReLU[T Float](dz, g, y, gb []T, n int) {
+	if unsafe.Sizeof(T(0)) == 4 {
+		backReLU32(as32(dz), as32(g), as32(y), as32(gb), n)
+		return
+	}
 	for r := 0; r+n <= len(dz); r += n {
 		yrow := y[r : r+n]
 		drow, grow := dz[r:r+len(yrow)], g[r:r+len(yrow)]
@@ -155,4 +163,57 @@ func backReLU[T Float](dz, g, y, gb []T, n int) {
 			gb[j] += d
 		}
 	}
+}
+
+// backReLU32 is backReLU on float32, with the mask y > 0 taken on the bits:
+// Go compiles a choice between floats to a branch, which mispredicts on half
+// the units, and a choice between integers to a conditional move. y > 0
+// exactly when its bits, as an integer, lie in [1, bits(+Inf)] (NaN above,
+// zeros and negatives outside).
+func backReLU32(dz, g, y, gb []float32, n int) {
+	const inf = 0x7f800000
+	for r := 0; r+n <= len(dz); r += n {
+		yrow := y[r : r+n]
+		drow, grow := dz[r:r+len(yrow)], g[r:r+len(yrow)]
+		for j, v := range yrow {
+			d := math.Float32bits(grow[j])
+			if math.Float32bits(v)-1 >= inf {
+				d = 0
+			}
+			drow[j] = math.Float32frombits(d)
+		}
+		if gb != nil {
+			gb := gb[:len(drow)]
+			for j, d := range drow {
+				gb[j] += d
+			}
+		}
+	}
+}
+
+// biasReLU32 is biasAct for ReLU on float32, max(z, 0) with z = y + b taken
+// on the bits: Go compiles the float max to a sequence that handles NaN and
+// −0, an integer choice to one conditional move. z is replaced by +0 exactly
+// when its bits lie in [bits(−0), bits(−Inf)], the negative numbers; a NaN
+// stays NaN, as with max.
+func biasReLU32(y, b []float32) {
+	const negZero, negInf = 0x80000000, 0xff800000
+	n := len(b)
+	for r := 0; r+n <= len(y); r += n {
+		row := y[r : r+n]
+		b := b[:len(row)]
+		for j, v := range row {
+			z := math.Float32bits(v + b[j])
+			if z-negZero <= negInf-negZero {
+				z = 0
+			}
+			row[j] = math.Float32frombits(z)
+		}
+	}
+}
+
+// as32 reinterprets a slice whose element type has float32's size as
+// []float32, without copying; callers check unsafe.Sizeof first.
+func as32[T Float](s []T) []float32 {
+	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }

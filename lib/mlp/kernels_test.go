@@ -39,59 +39,98 @@ func TestCheckFinite(t *testing.T) {
 // TestReLUKernels compares the branch-free ReLU passes with the textbook
 // definitions, including zero, −0 and NaN pre-activations.
 func TestReLUKernels(t *testing.T) {
+	t.Run("float64", reluKernels[float64])
+	t.Run("float32", reluKernels[float32]) // backReLU's own path on the bits
+}
+
+func reluKernels[T Float](t *testing.T) {
 	const n = 7
 	rnd := rand.New(rand.NewPCG(1, 1))
-	y := make([]float64, 5*n)
+	y := make([]T, 5*n)
 	for i := range y {
-		y[i] = rnd.NormFloat64()
+		y[i] = T(rnd.NormFloat64())
 	}
-	y[3], y[4], y[5] = 0, math.Copysign(0, -1), math.NaN()
-	b := make([]float64, n)
+	y[3], y[4], y[5], y[6], y[7], y[8] = 0, T(math.Copysign(0, -1)), T(math.NaN()), T(math.Inf(1)), T(math.Copysign(math.NaN(), -1)), T(math.Inf(-1))
+	b := make([]T, n)
 	for j := range b {
-		b[j] = 0.1 * rnd.NormFloat64()
+		b[j] = T(0.1 * rnd.NormFloat64())
 	}
 	b[3], b[4] = 0, 0
-	out := append([]float64(nil), y...)
+	out := append([]T(nil), y...)
 	biasAct(ReLU, out, b)
 	for i, v := range y {
 		z := v + b[i%n]
 		switch {
-		case math.IsNaN(z):
-			if !math.IsNaN(out[i]) {
+		case math.IsNaN(float64(z)):
+			if !math.IsNaN(float64(out[i])) {
 				t.Errorf("ReLU(NaN) = %v, want NaN", out[i])
 			}
-		case z > 0 && out[i] != z, z <= 0 && out[i] != 0:
+		case z > 0 && out[i] != z, z <= 0 && math.Float64bits(float64(out[i])) != 0: // +0, not −0
 			t.Errorf("ReLU(%v) = %v", z, out[i])
 		}
 	}
-	g := make([]float64, len(y))
+	g := make([]T, len(y))
 	for i := range g {
-		g[i] = rnd.NormFloat64()
+		g[i] = T(rnd.NormFloat64())
 	}
-	dz := make([]float64, len(y))
-	gb := make([]float64, n)
+	dz := make([]T, len(y))
+	gb := make([]T, n)
 	backAct(ReLU, dz, g, out, gb, n)
-	wantB := make([]float64, n)
+	wantB := make([]T, n)
 	for i, v := range out {
-		want := 0.0
+		want := T(0)
 		if v > 0 {
 			want = g[i]
 		}
-		if dz[i] != want {
+		if math.Float64bits(float64(dz[i])) != math.Float64bits(float64(want)) { // a masked unit gives +0
 			t.Errorf("dz[%d] = %v at y = %v, want %v", i, dz[i], v, want)
 		}
 		wantB[i%n] += want
 	}
 	for j := range gb {
-		if math.Abs(gb[j]-wantB[j]) > 1e-15 {
+		if gb[j] != wantB[j] { // the same sums in the same order
 			t.Errorf("gb[%d] = %v, want %v", j, gb[j], wantB[j])
 		}
 	}
-	dz2 := make([]float64, len(y))
+	dz2 := make([]T, len(y))
 	backAct(ReLU, dz2, g, out, nil, n)
 	for i := range dz2 {
 		if dz2[i] != dz[i] {
 			t.Errorf("without gb, dz[%d] = %v, want %v", i, dz2[i], dz[i])
+		}
+	}
+}
+
+// TestReLU32Bits checks the float32 ReLU kernels, which work on the bits, at
+// the edges of the ranges of bits they test: zeros, the smallest subnormals,
+// infinities and the NaNs next to them.
+func TestReLU32Bits(t *testing.T) {
+	for _, tc := range []struct {
+		bits     uint32
+		positive bool // y > 0: ReLU keeps it and passes the gradient
+		negative bool // y < 0 or −0: ReLU gives +0
+	}{
+		{0x00000000, false, false}, {0x80000000, false, true},
+		{0x00000001, true, false}, {0x80000001, false, true},
+		{0x7f800000, true, false}, {0xff800000, false, true},
+		{0x7f800001, false, false}, {0xff800001, false, false}, // NaNs
+		{0x3f800000, true, false}, {0xbf800000, false, true}, // ±1
+	} {
+		v := math.Float32frombits(tc.bits)
+		y := []float32{v}
+		biasReLU32(y, []float32{0})
+		switch got := math.Float32bits(y[0]); {
+		case tc.negative && got != 0:
+			t.Errorf("ReLU(%#08x) has bits %#08x, want +0", tc.bits, got)
+		case v != v && y[0] == y[0]: // adding 0 may quieten a NaN, but it stays NaN
+			t.Errorf("ReLU(%#08x) = %v, want NaN", tc.bits, y[0])
+		case v == v && !tc.negative && got != tc.bits:
+			t.Errorf("ReLU(%#08x) has bits %#08x, want the input", tc.bits, got)
+		}
+		dz := []float32{0}
+		backReLU32(dz, []float32{2}, []float32{v}, nil, 1)
+		if want := float32(0); tc.positive && dz[0] != 2 || !tc.positive && math.Float32bits(dz[0]) != math.Float32bits(want) {
+			t.Errorf("ReLU'(%#08x) passes %v of a gradient 2, want 2 if y > 0, +0 otherwise", tc.bits, dz[0])
 		}
 	}
 }

@@ -3,6 +3,8 @@ package mlp
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,6 +96,60 @@ func TestAdamStep(t *testing.T) {
 	(&Adam[float64]{LearningRate: lr}).Step(first, g1)
 	if d := p[0] - first[0]; math.Abs(d-lr) > 1e-9 {
 		t.Errorf("first Adam step moved p[0] by %v, want η = %v", d, lr)
+	}
+}
+
+// TestAdamSplitSameBits runs Adam steps on more parameters than adamMinSplit,
+// which spreads them over the cores, and again on one core: the update of a
+// parameter reads only its own moments, so the bits must agree.
+func TestAdamSplitSameBits(t *testing.T) {
+	const n = 3*adamMinSplit + 17
+	rnd := rand.New(rand.NewPCG(3, 3))
+	start := make([]float32, n)
+	grads := make([][]float32, 3)
+	for i := range start {
+		start[i] = float32(rnd.NormFloat64())
+	}
+	for k := range grads {
+		grads[k] = make([]float32, n)
+		for i := range grads[k] {
+			grads[k][i] = float32(rnd.NormFloat64())
+		}
+	}
+	run := func(procs int) []float32 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		p := slices.Clone(start)
+		opt := &Adam[float32]{LearningRate: 0.01, WeightDecay: 1e-4}
+		for _, g := range grads {
+			if err := opt.Step(p, g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return p
+	}
+	one, all := run(1), run(max(runtime.NumCPU(), 2))
+	for i := range one {
+		if math.Float32bits(one[i]) != math.Float32bits(all[i]) {
+			t.Fatalf("p[%d] = %v on one core, %v split over the cores", i, one[i], all[i])
+		}
+	}
+	if slices.Equal(one, start) {
+		t.Fatal("Adam did not move the parameters")
+	}
+}
+
+func TestAdamNoAlloc(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under the race detector")
+	}
+	p, g := make([]float32, 4*adamMinSplit), make([]float32, 4*adamMinSplit)
+	for i := range g {
+		g[i] = float32(i%7) - 3
+	}
+	opt := &Adam[float32]{}
+	opt.Step(p, g) // sizes the moments
+	if allocs := testing.AllocsPerRun(20, func() { opt.Step(p, g) }); allocs != 0 {
+		t.Errorf("Adam.Step allocated %v times per step, want 0", allocs)
 	}
 }
 

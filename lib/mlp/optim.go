@@ -3,6 +3,8 @@ package mlp
 import (
 	"fmt"
 	"math"
+
+	"pointwise/lib/internal/linalg"
 )
 
 // Optimizer updates parameters in place from their gradient.
@@ -83,7 +85,34 @@ type Adam[T Float] struct {
 
 	m, v []T
 	t    int
+	r    adamRange[T]
 }
+
+// adamRange is one Adam update over a range of parameters, the body that
+// linalg.For spreads over the cores: the update of each parameter reads and
+// writes only its own moments, so the split does not change a bit.
+type adamRange[T Float] struct {
+	params, grad, m, v         []T
+	step, rc2, b1, b2, eps, wd T
+}
+
+func (a *adamRange[T]) Range(lo, hi int) {
+	params, g, m, v := a.params[lo:hi], a.grad[lo:hi], a.m[lo:hi], a.v[lo:hi]
+	g, m, v = g[:len(params)], m[:len(params)], v[:len(params)]
+	step, rc2, b1, b2, eps, wd := a.step, a.rc2, a.b1, a.b2, a.eps, a.wd
+	for i, p := range params {
+		gi := g[i] + wd*p
+		mi := b1*m[i] + (1-b1)*gi
+		vi := b2*v[i] + (1-b2)*gi*gi
+		m[i], v[i] = mi, vi
+		params[i] = p - step*mi/(T(math.Sqrt(float64(vi)))*rc2+eps)
+	}
+}
+
+// adamMinSplit is the number of parameters from which an Adam step is worth
+// handing half to another core: the update is memory-bound, about a
+// nanosecond a parameter, and the hand-off costs some microseconds.
+const adamMinSplit = 1 << 14
 
 // Step implements Optimizer.
 func (o *Adam[T]) Step(params, grad []T) error {
@@ -123,16 +152,12 @@ func (o *Adam[T]) Step(params, grad []T) error {
 	c1 := 1 - math.Pow(b1, float64(o.t))
 	c2 := 1 - math.Pow(b2, float64(o.t))
 	// PyTorch's arrangement: p −= (η/c1)·m / (√v/√c2 + ε).
-	step, rc2 := T(lr/c1), T(1/math.Sqrt(c2))
-	tb1, tb2, teps, wd := T(b1), T(b2), T(eps), T(o.WeightDecay)
-	m, v, g := o.m[:len(params)], o.v[:len(params)], grad[:len(params)]
-	for i, p := range params {
-		gi := g[i] + wd*p
-		mi := tb1*m[i] + (1-tb1)*gi
-		vi := tb2*v[i] + (1-tb2)*gi*gi
-		m[i], v[i] = mi, vi
-		params[i] = p - step*mi/(T(math.Sqrt(float64(vi)))*rc2+teps)
+	o.r = adamRange[T]{
+		params: params, grad: grad[:len(params)], m: o.m[:len(params)], v: o.v[:len(params)],
+		step: T(lr / c1), rc2: T(1 / math.Sqrt(c2)), b1: T(b1), b2: T(b2), eps: T(eps), wd: T(o.WeightDecay),
 	}
+	linalg.For(len(params), adamMinSplit, &o.r)
+	o.r = adamRange[T]{} // drop the references to the caller's slices
 	return nil
 }
 

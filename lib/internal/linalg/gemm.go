@@ -232,6 +232,7 @@ type job struct {
 	impl64          blas.Float64
 	tm, tn          int // tile size
 	tilesN, tiles   int
+	ranger          Ranger // set by For: tiles are pieces of [0, n) of length tn
 	next            atomic.Int64
 	wg              sync.WaitGroup
 }
@@ -295,19 +296,25 @@ func (j *job) run() {
 		return
 	}
 	if j.tiles > 1 && j.m*j.n*j.k >= parMin {
-		startup.Do(startPool)
-		helpers := min(cap(queue), j.tiles-1)
-		for range helpers {
-			j.wg.Add(1)
-			select {
-			case queue <- j:
-			default:
-				j.wg.Done()
-			}
-		}
+		j.share()
 	}
 	j.work()
 	j.wg.Wait()
+}
+
+// share hands j to the idle pool workers, at most one fewer than its tiles;
+// a busy pool leaves the tiles to the caller.
+func (j *job) share() {
+	startup.Do(startPool)
+	helpers := min(cap(queue), j.tiles-1)
+	for range helpers {
+		j.wg.Add(1)
+		select {
+		case queue <- j:
+		default:
+			j.wg.Done()
+		}
+	}
 }
 
 // scale returns β·c, with β = 0 giving 0 even for a NaN c as in BLAS.
@@ -336,6 +343,11 @@ func (j *job) work() {
 		t := int(j.next.Add(1) - 1)
 		if t >= j.tiles {
 			return
+		}
+		if j.ranger != nil {
+			lo := t * j.tn
+			j.ranger.Range(lo, min(lo+j.tn, j.n))
+			continue
 		}
 		i0 := (t / j.tilesN) * j.tm
 		j0 := (t % j.tilesN) * j.tn
