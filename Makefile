@@ -241,8 +241,10 @@ clean:
 
 # make bench: samples/s of the fig6 classifier (784-256-256-10, float32,
 # batch 128) in inference, training and adversarial training steps and
-# PGD-20, in Go (pure-Go BLAS, and OpenBLAS when installed) and in PyTorch
-# CPU (2 threads; and 1 thread for context). BENCH_ROUNDS rounds each run
+# PGD-20, in Go (pure-Go BLAS; OpenBLAS when installed, single-threaded with
+# Go splitting the products over the cores, the default, and on its own
+# threads, OPENBLAS_NUM_THREADS=nproc) and in PyTorch CPU after
+# torch.set_num_threads(2), the reference, and (1). BENCH_ROUNDS rounds each run
 # every implementation once in turn, so that all see the same machine load;
 # the table of medians is printed and written to $(OUT)/bench.csv, the raw
 # runs kept in $(OUT)/bench/.
@@ -267,13 +269,14 @@ torch:
 	fi
 
 bench-run:
-	@mkdir -p $(BENCH_DIR) && rm -f $(BENCH_DIR)/gonum.txt $(BENCH_DIR)/openblas.txt $(BENCH_DIR)/torch*.csv
+	@mkdir -p $(BENCH_DIR) && rm -f $(BENCH_DIR)/gonum.txt $(BENCH_DIR)/openblas*.txt $(BENCH_DIR)/torch*.csv
 	@{ lscpu | grep -E '^(Model name|CPU\(s\)):'; nproc; } | tee $(BENCH_DIR)/machine.txt
 	@for i in $$(seq $(BENCH_ROUNDS)); do \
 		echo "bench: round $$i of $(BENCH_ROUNDS), load average $$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $(BENCH_DIR)/machine.txt; \
 		GOFLAGS="$(filter-out -tags=openblas,$(GOFLAGS))" CGO_LDFLAGS= $(GO) test -run '^$$' -bench . -benchmem -count 1 ./bench/ >>$(BENCH_DIR)/gonum.txt || exit 1; \
 		if [ "$(BLAS)" = openblas ]; then \
 			$(GO) test -run '^$$' -bench . -benchmem -count 1 ./bench/ >>$(BENCH_DIR)/openblas.txt || exit 1; \
+			OPENBLAS_NUM_THREADS=$$(nproc) $(GO) test -run '^$$' -bench . -benchmem -count 1 ./bench/ >>$(BENCH_DIR)/openblas-threads.txt || exit 1; \
 		fi; \
 		if $(PYTHON) -c 'import torch' 2>/dev/null; then \
 			$(PYTHON) bench/torch_bench.py -count 1 -threads 2 >>$(BENCH_DIR)/torch.csv || exit 1; \
@@ -281,6 +284,6 @@ bench-run:
 		fi; \
 	done
 	@$(GO) run ./bench/cmd/table -go gonum=$(BENCH_DIR)/gonum.txt \
-		$(if $(filter openblas,$(BLAS)),-go openblas=$(BENCH_DIR)/openblas.txt) \
+		$(if $(filter openblas,$(BLAS)),-go openblas=$(BENCH_DIR)/openblas.txt -go openblas-threads=$(BENCH_DIR)/openblas-threads.txt) \
 		$$([ -s $(BENCH_DIR)/torch.csv ] && echo -torch $(BENCH_DIR)/torch.csv -torch1 $(BENCH_DIR)/torch1.csv) -csv $(OUT)/bench.csv \
 		| tee $(BENCH_DIR)/table.txt
