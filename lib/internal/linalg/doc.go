@@ -1,7 +1,8 @@
 // Package linalg implements the dense matrix kernels shared by pointwise's
-// network code: a general matrix product C = α·op(A)·op(B) + β·C over
-// row-major float32 or float64 slices, dispatched on the element type to
-// gonum's global BLAS implementations (blas32 and blas64).
+// network code, and the pool of goroutines they run on: a general matrix
+// product C = α·op(A)·op(B) + β·C over row-major float32 or float64 slices,
+// dispatched on the element type to gonum's global BLAS implementations
+// (blas32 and blas64).
 //
 // Because every product goes through blas32.Implementation() or
 // blas64.Implementation(), installing another BLAS with blas32.Use or
@@ -14,6 +15,9 @@
 // goroutines and channels on every call; the pool keeps a training step free
 // of allocations while still using every core. A product Aᵀ·B runs on an
 // explicit transpose of A, for which gonum's kernel is faster.
+//
+// For spreads the other loops of a training step that are worth two cores
+// (Adam's update, PGD's step) over the same pool, in one piece per core.
 //
 // Built with the openblas tag, OpenBLAS runs single-threaded and Gemm cuts
 // each large product into one piece per core on the same pool (small
