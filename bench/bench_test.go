@@ -8,7 +8,7 @@ import (
 	"pointwise/lib/mlp"
 )
 
-// The shapes and settings of fig6 (SPEC): a 784→256→256→10 ReLU MLP, float32,
+// The shapes and settings of fig6: a 784→256→256→10 ReLU MLP, float32,
 // batch 128, Adam at its defaults, ε = 0.1 (MNIST's ε_train), PGD step
 // 2.5·ε/steps, K = 8 random heads. torch_bench.py uses the same.
 const (

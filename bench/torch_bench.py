@@ -1,4 +1,4 @@
-"""PyTorch side of `make bench`: the six rows of issue #7 on the CPU.
+"""PyTorch side of `make bench`: the six rows (a)-(f) on the CPU.
 
 The fig6 classifier (784-256-256-10 ReLU, float32, batch 128) written the way
 PyTorch users write it: torch.nn.Sequential, torch.optim.Adam, a plain PGD

@@ -3,6 +3,7 @@
 GoNB needs goimports and gopls on PATH when the kernel runs, and a Jupyter
 front end started elsewhere would not have them; GOFLAGS and CGO_LDFLAGS carry
 the BLAS choice (-tags=openblas) into the notebooks' builds, with -ldflags=-w.
+The display name is the project's, "Go (pointwise)", beside any "Go (gonb)".
 Usage: kernel-env.py KERNEL_JSON BIN.
 """
 import json
@@ -12,6 +13,7 @@ import sys
 path, bindir = sys.argv[1], sys.argv[2]
 with open(path) as f:
     spec = json.load(f)
+spec["display_name"] = "Go (pointwise)"
 env = spec.setdefault("env", {})
 env["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
 for name in ("GOFLAGS", "CGO_LDFLAGS"):

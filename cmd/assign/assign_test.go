@@ -146,7 +146,7 @@ func TestHeadless(t *testing.T) {
 	if jp == "" {
 		t.Skip("no $JUPYTER_PATH: run through `make test`, which installs the project-local GoNB kernel")
 	}
-	if _, err := os.Stat(filepath.Join(jp, "kernels", "gonb", "kernel.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(jp, "kernels", "gonb-pointwise", "kernel.json")); err != nil {
 		// Under make, JUPYTER_PATH names the project's kernel folder: a
 		// missing kernel is a broken set-up, not a reason to skip.
 		t.Fatalf("no GoNB kernel in JUPYTER_PATH=%s (%v): run `make kernel` first", jp, err)
@@ -160,9 +160,9 @@ func TestHeadless(t *testing.T) {
 	if err := run("../../notebooks/assignments", students, false); err != nil {
 		t.Fatal(err)
 	}
-	python := os.Getenv("PYTHON")
+	python := os.Getenv("PYTHON") // make exports the project venv's
 	if python == "" {
-		python = "/usr/bin/python3"
+		python = "python3"
 	}
 	type job struct{ dir, name, version string }
 	var jobs []job
@@ -196,7 +196,7 @@ func TestHeadless(t *testing.T) {
 			t.Error(errs[i])
 			continue
 		}
-		texts, failed, other, err := checkOutputs(filepath.Join(outs[i], "notebooks", j.name+".ipynb"))
+		texts, failed, other, err := checkOutputs(filepath.Join(outs[i], "quick", "notebooks", j.name+".ipynb"))
 		if err != nil {
 			t.Error(err)
 			continue

@@ -9,11 +9,10 @@
 // <id>.svg, <id>.csv, <id>_<name>.csv and <id>_checks.csv. Links are
 // relative, so the folder <out> can be copied or served as it is.
 //
-// The HTML renderings of the notebooks that nbconvert wrote to <out>/notebooks
-// load require.js and MathJax from file:///usr/share/javascript (Debian's
-// build of nbconvert): gallery copies the files they need into <out>/assets
-// and points the pages at the copies, so that nothing is loaded from outside
-// <out>.
+// The HTML renderings of the notebooks that cmd/nbrun wrote to
+// <out>/notebooks load require.js and MathJax from ../assets: gallery copies
+// the files they need there from Debian's packages (libjs-requirejs,
+// libjs-mathjax), so that nothing is loaded from outside <out>.
 package main
 
 import (
@@ -93,13 +92,13 @@ func run(nbDir, out, js, mode string) error {
 		fi, fj := strings.HasPrefix(filepath.Base(paths[i]), "fig"), strings.HasPrefix(filepath.Base(paths[j]), "fig")
 		return fi && !fj
 	})
-	var entries []Entry
+	var all []Entry
 	for _, p := range paths {
-		e, err := entry(p, out)
+		es, err := entries(p, out)
 		if err != nil {
 			return err
 		}
-		entries = append(entries, e)
+		all = append(all, es...)
 	}
 	if err := assets(out, js); err != nil {
 		return err
@@ -108,23 +107,18 @@ func run(nbDir, out, js, mode string) error {
 	if err := page.Execute(&buf, struct {
 		Mode    string
 		Entries []Entry
-	}{mode, entries}); err != nil {
+	}{mode, all}); err != nil {
 		return err
 	}
 	dst := filepath.Join(out, "index.html")
 	if err := os.WriteFile(dst, buf.Bytes(), 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("gallery: wrote %s (%d notebooks)\n", dst, len(entries))
+	fmt.Printf("gallery: wrote %s (%d notebooks)\n", dst, len(all))
 	return nil
 }
 
 type notebook struct {
-	Metadata struct {
-		Pointwise struct {
-			Figures []string `json:"figures"`
-		} `json:"pointwise"`
-	} `json:"metadata"`
 	Cells []struct {
 		CellType string          `json:"cell_type"`
 		Source   json.RawMessage `json:"source"`
@@ -136,16 +130,35 @@ func exists(p string) bool {
 	return err == nil && st.Size() > 0
 }
 
-func entry(path, out string) (Entry, error) {
+// entries returns the notebook's entries on the page, one per run (Figure 6:
+// one per data set).
+func entries(path, out string) ([]Entry, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return Entry{}, err
+		return nil, err
 	}
 	var nb notebook
 	if err := json.Unmarshal(b, &nb); err != nil {
-		return Entry{}, fmt.Errorf("%s: %v", path, err)
+		return nil, fmt.Errorf("%s: %v", path, err)
 	}
-	name := strings.TrimSuffix(filepath.Base(path), ".ipynb")
+	runs, err := nbformat.Runs(path)
+	if err != nil {
+		return nil, err
+	}
+	var es []Entry
+	for _, r := range runs {
+		e, err := entry(nb, r, out, len(runs) > 1)
+		if err != nil {
+			return nil, err
+		}
+		es = append(es, e)
+	}
+	return es, nil
+}
+
+func entry(nb notebook, r nbformat.Run, out string, several bool) (Entry, error) {
+	var err error
+	name := r.Name
 	e := Entry{Name: name, Title: name}
 	for _, c := range nb.Cells {
 		if c.CellType == "markdown" {
@@ -153,13 +166,16 @@ func entry(path, out string) (Entry, error) {
 			break
 		}
 	}
+	if several {
+		e.Title += " (" + name + ")"
+	}
 	if exists(filepath.Join(out, "notebooks", name+".html")) {
 		e.HTML = "notebooks/" + name + ".html"
 	}
 	if exists(filepath.Join(out, "notebooks", name+".ipynb")) {
 		e.IPYNB = "notebooks/" + name + ".ipynb"
 	}
-	for _, id := range nb.Metadata.Pointwise.Figures {
+	for _, id := range r.Figures {
 		f := Figure{ID: id}
 		if exists(filepath.Join(out, "figures", id+".png")) {
 			f.PNG = "figures/" + id + ".png"
@@ -240,7 +256,7 @@ func caption(md, fallback string) (string, []template.HTML) {
 }
 
 // assets copies require.js and the parts of MathJax that nbconvert's pages
-// load into <out>/assets, and points the pages in <out>/notebooks at them.
+// load into <out>/assets.
 func assets(out, js string) error {
 	pages, _ := filepath.Glob(filepath.Join(out, "notebooks", "*.html"))
 	if len(pages) == 0 {
@@ -255,19 +271,6 @@ func assets(out, js string) error {
 		"jax/output/CommonHTML", "fonts/HTML-CSS/TeX/woff"} {
 		if err := copyTree(filepath.Join(mj, part), filepath.Join(dst, "mathjax", part)); err != nil {
 			return fmt.Errorf("MathJax (Debian package libjs-mathjax): %v", err)
-		}
-	}
-	for _, p := range pages {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		nb := bytes.ReplaceAll(b, []byte("file://"+js+"/requirejs/require.min.js"), []byte("../assets/require.min.js"))
-		nb = bytes.ReplaceAll(nb, []byte("file://"+js+"/mathjax/"), []byte("../assets/mathjax/"))
-		if !bytes.Equal(nb, b) {
-			if err := os.WriteFile(p, nb, 0o644); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

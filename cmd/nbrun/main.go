@@ -1,24 +1,36 @@
 // Command nbrun executes pointwise's notebooks headless through the GoNB
 // kernel under Jupyter's nbconvert, and checks what they produced.
 //
-// For each notebook matching -notebooks it runs
+// A notebook runs once, or once per entry of its metadata's pointwise.runs
+// (Figure 6: one notebook, one run per data set); -notebooks is a glob of
+// notebook or run names. For each run it writes the notebook with its
+// overrides injected, papermill's way: a code cell tagged
+// injected-parameters right after the cell tagged parameters, redefining the
+// names it overrides (GoNB keeps the later definition of a name), so that the
+// executed notebook records what ran. The overrides are, in order: the run's
+// parameters, Mode ("quick" under -quick or POINTWISE_QUICK, else "full"),
+// Seeds from POINTWISE_SEEDS, and each -p NAME=VALUE. Then it runs
 //
-//	python3 -m nbconvert --to notebook --execute --allow-errors
+//	python -m nbconvert --to notebook --execute --allow-errors
 //
-// with POINTWISE_OUT pointing at <out>/figures (and POINTWISE_QUICK=1 under
-// -quick), writes the executed copy and an HTML rendering to <out>/notebooks,
-// and fails, naming the notebook and the cell, when any cell left an error
-// output. A notebook lists the figure ids it must write in its metadata,
-// {"pointwise": {"figures": ["fig2"]}}; each must have left a non-empty
-// PNG, SVG and CSV in <out>/figures during the run.
+// with POINTWISE_OUT pointing at <out>/figures (<out>/quick/figures in quick
+// mode, so quick figures never mix with full ones), writes the executed copy
+// and an HTML rendering to <out>/notebooks, and fails, naming the notebook
+// and the cell, when any cell left an error output. Each figure id of a run
+// must have left a non-empty PNG, SVG and CSV in the figures folder during
+// the run. A run whose data set (pointwise.data) cannot be found is skipped
+// with the reason and what to do, and counts as failed; the others run.
 //
 // With -jobs N (default 2, the cores of our machines) up to N notebooks run
 // at once: a notebook's own work keeps about one and a half cores busy (its
 // serial parts and GoNB's compilation leave the rest idle), so two side by
-// side finish sooner. A notebook that reads what others compute lists them in
-// its metadata, {"pointwise": {"after": ["fig6a-mnist"]}}, and starts only
-// when those of this run have finished, so that no two notebooks train the
-// same cached network at once.
+// side finish sooner. A run that reads what others compute lists them in its
+// metadata, {"pointwise": {"after": ["fig6a-mnist"]}}, and starts only when
+// those of this run have finished, so that no two notebooks train the same
+// cached network at once.
+//
+// -needs prints the data sets the selected runs read, one per line, and
+// exits: the Makefile gets those before running.
 //
 // The Makefile calls nbrun after it has built the kernel's tools and
 // installed the kernel spec into a project-local Jupyter data folder; nbrun
@@ -28,6 +40,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -39,50 +52,128 @@ import (
 	"time"
 
 	"pointwise/internal/nbformat"
+	"pointwise/lib/adversarial"
+	"pointwise/lib/dataset"
+	"pointwise/lib/figure"
 )
+
+// KernelName is the project's GoNB kernel, which every notebook names.
+const KernelName = "gonb-pointwise"
+
+// params collects repeated -p NAME=VALUE flags.
+type params []string
+
+func (p *params) String() string     { return strings.Join(*p, " ") }
+func (p *params) Set(v string) error { *p = append(*p, v); return nil }
 
 func main() {
 	var (
-		pattern = flag.String("notebooks", "*", "glob of notebook names (without .ipynb) under -dir")
+		pattern = flag.String("notebooks", "*", "glob of notebook or run names (without .ipynb) under -dir")
 		dir     = flag.String("dir", "notebooks", "folder of the notebooks")
-		out     = flag.String("out", "out", "output folder: figures go to <out>/figures, executed notebooks to <out>/notebooks")
-		quick   = flag.Bool("quick", quickEnv(), "run every notebook in quick mode (sets POINTWISE_QUICK=1); defaults to $POINTWISE_QUICK")
-		python  = flag.String("python", "/usr/bin/python3", "the Python interpreter that has Debian's nbconvert")
+		out     = flag.String("out", "out", "output folder: figures go to <out>/figures, executed notebooks to <out>/notebooks (<out>/quick/... in quick mode)")
+		quick   = flag.Bool("quick", figure.IsQuick(), "run every notebook in quick mode (Mode = \"quick\"); defaults to $POINTWISE_QUICK")
+		python  = flag.String("python", "python3", "the Python interpreter that has nbconvert and nbclient (make uses .cache/venv)")
 		timeout = flag.Int("timeout", 0, "seconds a single cell may run; 0 means 600 in quick mode and 14400 otherwise")
 		html    = flag.Bool("html", true, "also render each executed notebook as HTML")
 		jobs    = flag.Int("jobs", 2, "notebooks run at once, 1 to 16; a notebook waits for those its metadata lists under pointwise.after")
+		needs   = flag.Bool("needs", false, "print the data sets the selected notebooks read, one per line, and exit")
+		over    params
 	)
+	flag.Var(&over, "p", "NAME=VALUE: override a setting of the notebooks' parameters cells (repeatable), e.g. -p Seeds=3")
 	flag.Parse()
 	if *jobs < 1 || *jobs > 16 {
 		fmt.Fprintf(os.Stderr, "nbrun: -jobs %d out of range: need 1 to 16\n", *jobs)
 		os.Exit(2)
 	}
-	if err := run(*pattern, *dir, *out, *python, *quick, *timeout, *html, *jobs); err != nil {
+	runs, err := selectRuns(*dir, *pattern)
+	if err == nil && *needs {
+		for _, d := range dataOf(runs) {
+			fmt.Println(d)
+		}
+		return
+	}
+	if err == nil {
+		err = run(runs, *out, *python, *quick, *timeout, *html, *jobs, over)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "nbrun:", err)
 		os.Exit(1)
 	}
 }
 
-func run(pattern, dir, out, python string, quick bool, timeout int, html bool, jobs int) error {
-	if !strings.HasSuffix(pattern, ".ipynb") {
-		pattern += ".ipynb"
+// selectRuns returns the runs of the notebooks in dir whose notebook or run
+// name matches pattern.
+func selectRuns(dir, pattern string) ([]nbformat.Run, error) {
+	pattern = strings.TrimSuffix(pattern, ".ipynb")
+	if _, err := filepath.Match(pattern, ""); err != nil {
+		return nil, fmt.Errorf("bad NOTEBOOKS pattern %q: %v", pattern, err)
 	}
-	paths, err := filepath.Glob(filepath.Join(dir, pattern))
+	paths, err := filepath.Glob(filepath.Join(dir, "*.ipynb"))
 	if err != nil {
-		return fmt.Errorf("bad NOTEBOOKS pattern %q: %v", pattern, err)
+		return nil, err
 	}
-	if len(paths) == 0 {
-		return fmt.Errorf("no notebook matches %s (NOTEBOOKS=%q): see %s for the names", filepath.Join(dir, pattern), strings.TrimSuffix(pattern, ".ipynb"), dir)
+	var runs []nbformat.Run
+	var names []string
+	for _, p := range paths {
+		base := strings.TrimSuffix(filepath.Base(p), ".ipynb")
+		rs, err := nbformat.Runs(p)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			names = append(names, r.Name)
+			nb, _ := filepath.Match(pattern, base)
+			if ok, _ := filepath.Match(pattern, r.Name); ok || nb {
+				runs = append(runs, r)
+			}
+		}
 	}
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("no notebook or run in %s matches NOTEBOOKS=%q: the names are %s", dir, pattern, strings.Join(names, ", "))
+	}
+	return runs, nil
+}
+
+// dataOf returns the data sets the runs read, sorted, each once.
+func dataOf(runs []nbformat.Run) []string {
+	var ds []string
+	for _, r := range runs {
+		ds = append(ds, r.Data...)
+	}
+	slices.Sort(ds)
+	return slices.Compact(ds)
+}
+
+// findData returns nil when the data set is where the library looks for it,
+// or the library's error, which says where it looked and what to do.
+func findData(name string) error {
+	var err error
+	switch name {
+	case "mnist":
+		_, err = dataset.MNISTDir()
+	case "fashion-mnist":
+		_, err = dataset.FashionMNISTDir()
+	default:
+		err = fmt.Errorf("unknown data set %q in the notebook's metadata pointwise.data: need mnist or fashion-mnist", name)
+	}
+	return err
+}
+
+func run(runs []nbformat.Run, out, python string, quick bool, timeout int, html bool, jobs int, over params) error {
 	if timeout <= 0 {
 		timeout = 14400
 		if quick {
 			timeout = 600
 		}
 	}
-	out, err = filepath.Abs(out)
+	out, err := filepath.Abs(out)
 	if err != nil {
 		return err
+	}
+	mode := figure.Full
+	if quick {
+		mode = figure.Quick
+		out = filepath.Join(out, "quick")
 	}
 	figDir, nbDir := filepath.Join(out, "figures"), filepath.Join(out, "notebooks")
 	for _, d := range []string{figDir, nbDir} {
@@ -90,40 +181,50 @@ func run(pattern, dir, out, python string, quick bool, timeout int, html bool, j
 			return err
 		}
 	}
-	mode := "full"
-	if quick {
-		mode = "quick"
-	}
-	names := make([]string, len(paths))
-	after := make([][]string, len(paths))
-	for i, p := range paths {
-		names[i] = strings.TrimSuffix(filepath.Base(p), ".ipynb")
-		if nb, err := readNotebook(p); err == nil {
-			after[i] = nb.Metadata.Pointwise.After
-		} // an unreadable notebook fails in runOne, with the reason
+	names := make([]string, len(runs))
+	after := make([][]string, len(runs))
+	for i, r := range runs {
+		names[i], after[i] = r.Name, r.After
 	}
 	var mu sync.Mutex
-	var failed []string
+	var failed, skipped []string
 	schedule(names, after, jobs, func(i int) {
 		start := time.Now()
-		name := names[i]
+		r := runs[i]
+		for _, d := range r.Data {
+			if err := findData(d); err != nil {
+				mu.Lock()
+				fmt.Printf("nbrun: SKIP %s: %v\n", r.Name, err)
+				skipped = append(skipped, r.Name)
+				mu.Unlock()
+				return
+			}
+		}
 		mu.Lock()
-		fmt.Printf("nbrun: %s (%s mode) ...\n", name, mode)
+		fmt.Printf("nbrun: %s (%s mode) ...\n", r.Name, mode)
 		mu.Unlock()
-		err := runOne(paths[i], name, figDir, nbDir, python, quick, timeout, html, start)
+		err := runOne(r, figDir, nbDir, python, mode, timeout, html, over, start)
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
-			fmt.Printf("nbrun: FAIL %s after %.1fs\n%v\n", name, time.Since(start).Seconds(), err)
-			failed = append(failed, name)
+			fmt.Printf("nbrun: FAIL %s after %.1fs\n%v\n", r.Name, time.Since(start).Seconds(), err)
+			failed = append(failed, r.Name)
 			return
 		}
-		fmt.Printf("nbrun: ok %s in %.1fs\n", name, time.Since(start).Seconds())
+		fmt.Printf("nbrun: ok %s in %.1fs\n", r.Name, time.Since(start).Seconds())
 	})
 	slices.Sort(failed)
-	fmt.Printf("nbrun: %d passed, %d failed\n", len(paths)-len(failed), len(failed))
+	slices.Sort(skipped)
+	fmt.Printf("nbrun: %d passed, %d failed\n", len(runs)-len(failed)-len(skipped), len(failed)+len(skipped))
+	var why []string
 	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d notebooks failed: %s", len(failed), len(paths), strings.Join(failed, ", "))
+		why = append(why, fmt.Sprintf("%d of %d notebooks failed: %s", len(failed), len(runs), strings.Join(failed, ", ")))
+	}
+	if len(skipped) > 0 {
+		why = append(why, fmt.Sprintf("%d skipped for want of their data (see SKIP above; make data gets it): %s", len(skipped), strings.Join(skipped, ", ")))
+	}
+	if len(why) > 0 {
+		return errors.New(strings.Join(why, "; "))
 	}
 	return nil
 }
@@ -198,14 +299,6 @@ func schedule(names []string, after [][]string, jobs int, run func(i int)) {
 	wg.Wait()
 }
 
-func quickEnv() bool {
-	switch strings.ToLower(os.Getenv("POINTWISE_QUICK")) {
-	case "", "0", "false", "no":
-		return false
-	}
-	return true
-}
-
 // notebook is the part of nbformat 4 that nbrun reads.
 type notebook struct {
 	Metadata struct {
@@ -246,45 +339,66 @@ func readNotebook(path string) (*notebook, error) {
 	return &nb, nil
 }
 
-func runOne(path, name, figDir, nbDir, python string, quick bool, timeout int, html bool, start time.Time) error {
-	src, err := readNotebook(path)
+func runOne(r nbformat.Run, figDir, nbDir, python, mode string, timeout int, html bool, over params, start time.Time) error {
+	src, err := readNotebook(r.Path)
 	if err != nil {
 		return err
 	}
-	if k := src.Metadata.Kernelspec.Name; k != "gonb" {
-		return fmt.Errorf("%s: kernelspec is %q, want \"gonb\"", path, k)
+	if k := src.Metadata.Kernelspec.Name; k != KernelName {
+		return fmt.Errorf("%s: kernelspec is %q, want %q (the project's kernel, installed by make kernel)", r.Path, k, KernelName)
 	}
-	executed := filepath.Join(nbDir, name+".ipynb")
-	logPath := filepath.Join(nbDir, name+".log")
+	overrides, err := overridesOf(r, mode, over)
+	if err != nil {
+		return err
+	}
+	input, err := inject(r.Path, overrides, nbDir, r.Name)
+	if err != nil {
+		return err
+	}
+	if input != r.Path {
+		defer os.Remove(input)
+	}
+	executed := filepath.Join(nbDir, r.Name+".ipynb")
+	logPath := filepath.Join(nbDir, r.Name+".log")
 	args := []string{"-m", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
-		"--ExecutePreprocessor.kernel_name=gonb",
+		"--ExecutePreprocessor.kernel_name=" + KernelName,
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", timeout),
 		"--ExecutePreprocessor.interrupt_on_timeout=True",
-		"--output-dir", nbDir, "--output", name + ".ipynb", path}
+		"--output-dir", nbDir, "--output", r.Name + ".ipynb", input}
 	cmd := exec.Command(python, args...)
-	env := append(os.Environ(), "POINTWISE_OUT="+figDir, "POINTWISE_QUICK=0")
-	if quick {
-		env[len(env)-1] = "POINTWISE_QUICK=1"
+	// The overrides are in the notebook now: the environment variables that
+	// would also select them are not passed on, so the executed notebook
+	// alone says what ran.
+	var env []string
+	for _, e := range os.Environ() {
+		if !strings.HasPrefix(e, figure.QuickEnv+"=") && !strings.HasPrefix(e, adversarial.SeedsEnv+"=") && !strings.HasPrefix(e, figure.OutEnv+"=") {
+			env = append(env, e)
+		}
 	}
-	cmd.Env = env
+	cmd.Env = append(env, figure.OutEnv+"="+figDir)
+	cmd.Dir = filepath.Dir(r.Path) // where JupyterLab starts a notebook's kernel
 	var logBuf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logBuf, &logBuf
 	runErr := cmd.Run()
 	os.WriteFile(logPath, logBuf.Bytes(), 0o644)
 	if runErr != nil && strings.Contains(logBuf.String(), "NoSuchKernel") {
-		return fmt.Errorf("%s: Jupyter finds no kernel named gonb: run notebooks through `make figures` or `make test`, which install it into .cache/jupyter and set JUPYTER_PATH", path)
+		return fmt.Errorf("%s: Jupyter finds no kernel named %s: run notebooks through make figures or make test, which install it into .cache/jupyter and set JUPYTER_PATH", r.Path, KernelName)
 	}
 	if runErr != nil {
-		return fmt.Errorf("%s: nbconvert failed (%v); last lines of %s:\n%s", path, runErr, logPath, tail(logBuf.String(), 15))
+		return fmt.Errorf("%s: nbconvert failed (%v); last lines of %s:\n%s", r.Path, runErr, logPath, tail(logBuf.String(), 15))
 	}
 	nb, err := readNotebook(executed)
 	if err != nil {
 		return err
 	}
-	problems := cellErrors(nb, path)
-	problems = append(problems, missingFigures(src.Metadata.Pointwise.Figures, figDir, path, start)...)
+	problems := cellErrors(nb, r.Name)
+	problems = append(problems, missingFigures(r.Figures, figDir, r.Name, start)...)
 	if html {
-		h := exec.Command(python, "-m", "nbconvert", "--to", "html", "--output-dir", nbDir, executed)
+		// Pages load require.js and MathJax from the gallery's assets folder
+		// (cmd/gallery copies them there), never from the network.
+		h := exec.Command(python, "-m", "nbconvert", "--to", "html", "--output-dir", nbDir,
+			"--HTMLExporter.require_js_url=../assets/require.min.js",
+			"--HTMLExporter.mathjax_url=../assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe", executed)
 		if b, err := h.CombinedOutput(); err != nil {
 			problems = append(problems, fmt.Sprintf("%s: HTML export failed: %v\n%s", executed, err, tail(string(b), 5)))
 		}

@@ -48,7 +48,7 @@ func TestResolveDefaults(t *testing.T) {
 		in   Config
 		want Config
 	}{
-		{"zero value: standard, SPEC's network", Config{},
+		{"zero value: standard, fig6's network", Config{},
 			Config{Hidden: []int{256, 256}, LearningRate: 1e-3, BatchSize: 128, Epochs: 5}},
 		{"standard ignores the attack settings", Config{Epsilon: 0.3, Steps: 7, Heads: 2, Mix: 0.5},
 			Config{Hidden: []int{256, 256}, LearningRate: 1e-3, BatchSize: 128, Epochs: 5}},

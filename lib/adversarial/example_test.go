@@ -6,9 +6,9 @@ import (
 	"pointwise/lib/adversarial"
 )
 
-// Resolve fills in SPEC.md's defaults: PGD-10 with step 2.5·ε/10, K = 8
-// heads, the 784→256→256→10 network, Adam at 1e-3, batches of 128, 5 epochs.
-// Epsilon has no default.
+// Resolve fills in the defaults, our choices for the paper's Fig. 6: PGD-10
+// with step 2.5·ε/10, K = 8 heads, the 784→256→256→10 network, Adam at 1e-3,
+// batches of 128, 5 epochs. Epsilon has no default.
 func ExampleConfig_Resolve() {
 	r, err := adversarial.Config{Method: adversarial.Hard, Epsilon: 0.1}.Resolve()
 	if err != nil {
@@ -19,7 +19,7 @@ func ExampleConfig_Resolve() {
 	fmt.Println(err)
 	// Output:
 	// hard ε=0.1 steps=10 α=0.025 K=8 hidden=[256 256] lr=0.001 batch=128 epochs=5 seed=0
-	// adversarial: epsilon 0 for pgd training: need 0 < ε ≤ 1 (it has no default; SPEC: 0.1 MNIST, 0.05 Fashion-MNIST)
+	// adversarial: epsilon 0 for pgd training: need 0 < ε ≤ 1 (it has no default; fig6 uses 0.1 on MNIST, 0.05 on Fashion-MNIST)
 }
 
 // The figure's grid of attack radii.

@@ -9,9 +9,10 @@ import (
 	"strings"
 )
 
-// SeedsEnv is the environment variable that selects the training seeds of
-// the Figure 6 notebooks (see ParseSeeds): unset or empty means one seed, 1;
-// POINTWISE_SEEDS=3 trains every variant with the seeds 1, 2 and 3.
+// SeedsEnv is the environment variable that, when set and not empty,
+// overrides the Seeds parameter of the notebooks that train networks (see
+// SelectSeeds and ParseSeeds): POINTWISE_SEEDS=3 trains every variant with
+// the seeds 1, 2 and 3.
 const SeedsEnv = "POINTWISE_SEEDS"
 
 // MaxSeeds bounds the number of seeds, so that a typo cannot start a run of
@@ -56,5 +57,12 @@ func ParseSeeds(s string) ([]uint64, error) {
 	return seeds, nil
 }
 
-// SeedsFromEnv returns ParseSeeds of the environment variable SeedsEnv.
-func SeedsFromEnv() ([]uint64, error) { return ParseSeeds(os.Getenv(SeedsEnv)) }
+// SelectSeeds returns the seeds a notebook's Seeds parameter selects
+// (ParseSeeds), or those of the environment variable SeedsEnv when it is set
+// and not empty.
+func SelectSeeds(param string) ([]uint64, error) {
+	if v := os.Getenv(SeedsEnv); v != "" {
+		return ParseSeeds(v)
+	}
+	return ParseSeeds(param)
+}

@@ -40,9 +40,19 @@ func TestParseSeeds(t *testing.T) {
 			t.Errorf("ParseSeeds(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
 		}
 	}
-	t.Setenv(SeedsEnv, "2")
-	if got, err := SeedsFromEnv(); err != nil || !slices.Equal(got, []uint64{1, 2}) {
-		t.Errorf("SeedsFromEnv with %s=2: %v, %v; want [1 2]", SeedsEnv, got, err)
+	for _, tc := range []struct {
+		env, param string
+		want       []uint64
+	}{
+		{"", "3", []uint64{1, 2, 3}}, // unset: the parameter
+		{"2", "3", []uint64{1, 2}},   // the environment overrides it
+		{"", "", []uint64{1}},        // neither: seed 1
+		{"4,9", "1", []uint64{4, 9}}, // a list
+	} {
+		t.Setenv(SeedsEnv, tc.env)
+		if got, err := SelectSeeds(tc.param); err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("SelectSeeds(%q) with %s=%q: %v, %v; want %v", tc.param, SeedsEnv, tc.env, got, err, tc.want)
+		}
 	}
 }
 

@@ -23,7 +23,7 @@ type AuditSettings[T mlp.Float] struct {
 	// reduced to a NetworkModel's MaxBatch.
 	Batch int
 	// Steps is the number of steps S of the reference PGD (L∞, random
-	// start, step 2.5ε/S, cross-entropy); 0 means 20 (the SPEC's PGD-20).
+	// start, step 2.5ε/S, cross-entropy); 0 means 20 (fig6's PGD-20).
 	Steps int
 	// Restarts is the number of PGD-S runs of the restart check, ≥ 2; 0
 	// means 10.

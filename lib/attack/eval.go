@@ -23,8 +23,8 @@ type Robustness struct {
 	// the attack; N is the number of samples.
 	Correct, N int
 	// Accuracy is Correct/N: robust accuracy over all N samples, a clean
-	// error counting as not robust (the SPEC's, RobustBench's and AutoAttack's
-	// convention).
+	// error counting as not robust (RobustBench's and AutoAttack's
+	// convention, and fig6's).
 	Accuracy float64
 	// Success[i] is true when sample i is not robust: its clean input is
 	// misclassified or the attack found an adversarial input (as Foolbox's

@@ -147,7 +147,7 @@ func TestPGDStrongerThanFGSM(t *testing.T) {
 }
 
 // TestMNISTSanityBand trains a 784→128→10 network on 5000 MNIST images for
-// two epochs and checks the literature's sanity band (SPEC, fig6): a
+// two epochs and checks fig6's sanity band from the literature: a
 // standard MLP keeps well under 20% accuracy under PGD at ε = 0.1, and FGSM
 // is no stronger than PGD.
 func TestMNISTSanityBand(t *testing.T) {

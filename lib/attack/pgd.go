@@ -49,9 +49,9 @@ import (
 //
 // # Defaults and other libraries
 //
-// The zero values mean: L∞, Steps = 10 (the SPEC's PGD-10 for training; its
+// The zero values mean: L∞, Steps = 10 (fig6's PGD-10 for training; its
 // evaluation uses PGD-20, so set Steps: 20), StepSize α = 2.5·ε/Steps
-// (Madry et al.'s rule, SPEC), random start, one run, untargeted, best
+// (Madry et al.'s rule), random start, one run, untargeted, best
 // iterate, seed 0. Other libraries differ, so equal names do not mean equal
 // numbers: torchattacks PGD uses ε = 8/255, α = 2/255, 10 steps, random
 // start, last iterate; Foolbox LinfPGD uses 40 steps, α = 0.01/0.3·ε ≈
@@ -75,7 +75,7 @@ type PGD[T mlp.Float] struct {
 	// StepSize is the step α, ≥ 0; 0 means 2.5·Epsilon/Steps.
 	StepSize float64
 	// NoRandomStart starts at the clean input x⁰ = x instead of a random
-	// point of the ball. The zero value starts at random, as the SPEC and
+	// point of the ball. The zero value starts at random, as fig6 and
 	// Madry et al. do.
 	NoRandomStart bool
 	// Restarts is the number of runs from independent random starts, ≥ 0;

@@ -60,10 +60,10 @@ func TestInterpolationReproducesPolynomials(t *testing.T) {
 }
 
 func TestRungeOracles(t *testing.T) {
-	// ORACLES.md: max error of the degree-n interpolant of Runge's function,
-	// checked in 30-50 digit arithmetic; equispaced in exact arithmetic.
+	// Max error of the degree-n interpolant of Runge's function, computed
+	// in 30-50 digit arithmetic; equispaced in exact arithmetic.
 	const (
-		chebTol = 2e-7 // relative; the oracles have 8 digits
+		chebTol = 2e-7 // relative; the reference values have 8 digits
 		equiTol = 1e-6 // relative; the first barycentric formula is backward stable
 	)
 	for _, tc := range []struct {
@@ -99,12 +99,12 @@ func TestRungeOracles(t *testing.T) {
 }
 
 func TestRungeFig2(t *testing.T) {
-	// SPEC fig2 cross-check (numpy, barycentric, float64): max errors of
+	// fig2 cross-check against numpy (barycentric, float64): max errors of
 	// the interpolant through n equispaced points on [-1, 1] and on
 	// |x| <= 0.5. For n = 65 numpy's 9.2e11 on [-1, 1] is rounding error of
 	// the second barycentric formula: exact rational arithmetic gives
 	// 1.0786e9 (Python fractions, x = 0.99385), which is what we check.
-	const tol = 0.05 // the SPEC values have two digits
+	const tol = 0.05 // the numpy values have two digits
 	whole := []float64{0.44, 1.05, 14.4, 5.1e3, 1.0786e9}
 	inner := []float64{0.36, 0.13, 0.030, 2.1e-3, 1.1e-5}
 	var prevCheb float64 = math.Inf(1)
@@ -116,12 +116,12 @@ func TestRungeFig2(t *testing.T) {
 		w, _, _ := MaxError(b.Predict, runge, Domain{}, oracleSup*n)
 		in, _, _ := MaxError(b.Predict, runge, Domain{A: -0.5, B: 0.5}, oracleSup*n)
 		if !scalar.EqualWithinRel(w, whole[i], tol) {
-			t.Errorf("equispaced n=%d: max error %.4g, SPEC %.4g", n, w, whole[i])
+			t.Errorf("equispaced n=%d: max error %.4g, want %.4g", n, w, whole[i])
 		}
 		if !scalar.EqualWithinRel(in, inner[i], tol) {
-			t.Errorf("equispaced n=%d: max error on |x| <= 0.5 %.4g, SPEC %.4g", n, in, inner[i])
+			t.Errorf("equispaced n=%d: max error on |x| <= 0.5 %.4g, want %.4g", n, in, inner[i])
 		}
-		// SPEC check: on Chebyshev points the error decreases, below 1e-2 at n = 65.
+		// fig2's check: on Chebyshev points the error decreases, below 1e-2 at n = 65.
 		c, _ := Interpolate(Chebyshev, n, Domain{}, runge)
 		e, _, _ := MaxError(c.Predict, runge, Domain{}, oracleSup*n)
 		if e >= prevCheb {
@@ -130,15 +130,15 @@ func TestRungeFig2(t *testing.T) {
 		prevCheb = e
 	}
 	if prevCheb >= 1e-2 {
-		t.Errorf("chebyshev n=65: max error %.3g, SPEC needs < 1e-2", prevCheb)
+		t.Errorf("chebyshev n=65: max error %.3g, want < 1e-2", prevCheb)
 	}
 }
 
 func TestRungeCoefficients(t *testing.T) {
-	// ORACLES.md: a_0 = 1/√26, a_2 = -(2/√26)ρ^-2, ρ = (1+√26)/5, odd
-	// coefficients 0, and ∫f = (2/5) atan 5. With 201 points the aliasing
-	// error is about ρ^-200 = 6e-18, so the interpolant's coefficients equal
-	// the series' to rounding.
+	// Closed forms (f has poles ±i/5): a_0 = 1/√26, a_2 = -(2/√26)ρ^-2,
+	// ρ = (1+√26)/5, odd coefficients 0, and ∫f = (2/5) atan 5. With 201
+	// points the aliasing error is about ρ^-200 = 6e-18, so the
+	// interpolant's coefficients equal the series' to rounding.
 	const tol = 1e-14
 	rho := (1 + math.Sqrt(26)) / 5
 	a0, a2 := 1/math.Sqrt(26), -2/math.Sqrt(26)/(rho*rho)

@@ -12,7 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// SampleComplexity is the sample-complexity experiment of SPEC fig3: for
+// SampleComplexity is the sample-complexity experiment of fig3: for
 // each grid kind and each number of points m = 1..MaxPoints, every draw h
 // of Class is interpolated at the m-point grid by a polynomial of degree
 // m-1 (the Chebyshev-basis interpolant, evaluated in barycentric form; a

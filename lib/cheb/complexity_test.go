@@ -47,7 +47,7 @@ func TestSampleComplexityFig3(t *testing.T) {
 	if a, b := curve[Equispaced][0].Median, curve[Chebyshev][0].Median; a != b {
 		t.Errorf("m=1: equispaced median %v != chebyshev %v on the same grid", a, b)
 	}
-	// SPEC fig3 check: both Chebyshev grids reach 1e-3 by m ≈ 40; equispaced
+	// fig3's check: both Chebyshev grids reach 1e-3 by m ≈ 40; equispaced
 	// and random never do, and their error grows with m.
 	for _, s := range res.Samples {
 		if s.Epsilon != 1e-3 {
@@ -56,11 +56,11 @@ func TestSampleComplexityFig3(t *testing.T) {
 		switch s.Grid {
 		case Chebyshev, Lobatto:
 			if !s.Reached || s.Samples > 45 {
-				t.Errorf("%v: m(1e-3) = %d (reached %v), SPEC: by m ≈ 40", s.Grid, s.Samples, s.Reached)
+				t.Errorf("%v: m(1e-3) = %d (reached %v), want: by m ≈ 40", s.Grid, s.Samples, s.Reached)
 			}
 		default:
 			if s.Reached {
-				t.Errorf("%v: reached 1e-3 at m = %d, SPEC: never", s.Grid, s.Samples)
+				t.Errorf("%v: reached 1e-3 at m = %d, want: never", s.Grid, s.Samples)
 			}
 		}
 	}
@@ -68,7 +68,7 @@ func TestSampleComplexityFig3(t *testing.T) {
 		c := curve[g]
 		best := slices.MinFunc(c, func(a, b ErrorCurvePoint) int { return cmpFloat(a.Median, b.Median) })
 		if last := c[len(c)-1]; last.Median < 100*best.Median || best.M > 16 {
-			t.Errorf("%v: median error %v at m=64, minimum %v at m=%d: SPEC says it grows with m", g, last.Median, best.Median, best.M)
+			t.Errorf("%v: median error %v at m=64, minimum %v at m=%d: want it to grow with m", g, last.Median, best.Median, best.M)
 		}
 	}
 	checkGolden(t, "fig3_median_sup_error.csv", curveCSV(res.Curve), []int{2, 3, 4})

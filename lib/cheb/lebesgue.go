@@ -91,8 +91,9 @@ func LebesgueFunction(dst, x, nodes []float64) ([]float64, error) {
 // bracket is 1e-12 of the gap. This finds the maximum whenever λ
 // has one local maximum per gap, as it does for the Chebyshev, Lobatto and
 // equispaced grids; for irregular node sets it is a dense-grid estimate.
-// Reference values: ORACLES.md; Rivlin's closed form for Chebyshev points
-// of the first kind, attained at ±1.
+// Reference values: the tests' table, computed in 30-50 digit arithmetic;
+// Rivlin's closed form for Chebyshev points of the first kind, attained at
+// ±1.
 //
 // It returns an error if dom is invalid, nodes is empty, holds NaN, ±Inf,
 // two equal points or a point outside dom.

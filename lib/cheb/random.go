@@ -8,8 +8,7 @@ import (
 
 // RandomSeries is a Gaussian distribution on Chebyshev series: a draw is
 // h = Σ_{k=0}^{D} c_k T_k on Domain with independent c_k ~ N(0, s_k²),
-// s_k = StdDev[k]. It is the hypothesis distribution H of the pointwise
-// SPEC (figures 3 and 4).
+// s_k = StdDev[k]. It is the hypothesis distribution H of fig3 and fig4.
 type RandomSeries struct {
 	// StdDev holds s_0, ..., s_D; D = len(StdDev)-1. Entries must be finite
 	// and >= 0 (a zero entry pins c_k to 0).
@@ -20,18 +19,18 @@ type RandomSeries struct {
 }
 
 // GeometricSeries returns the distribution with s_k = ρ^k for k = 0..D
-// (SPEC fig3: ρ = 0.8, D = 80). A draw is analytic inside the Bernstein
-// ellipse of parameter 1/ρ. It returns an error unless ρ > 0 is finite and
-// D >= 0.
+// (fig3: ρ = 0.8, D = 80, our choice; ρ^D ≈ 2e-8). A draw is analytic
+// inside the Bernstein ellipse of parameter 1/ρ. It returns an error
+// unless ρ > 0 is finite and D >= 0.
 func GeometricSeries(rho float64, degree int, dom Domain) (RandomSeries, error) {
 	return TailSeries(rho, -1, degree, dom)
 }
 
 // TailSeries returns the distribution with s_k = ρ^(k-d-1) for d < k <= D
-// and s_k = 0 for k <= d (SPEC fig4: ρ = 0.5, D = 2d): the components of
-// degree <= d, which a degree-d fit learns exactly, are absent. d = -1
-// gives GeometricSeries. It returns an error unless ρ > 0 is finite,
-// d >= -1 and D >= max(d, 0).
+// and s_k = 0 for k <= d (fig4: ρ = 0.5, D = 2d, our choice): the
+// components of degree <= d, which a degree-d fit learns exactly, are
+// absent. d = -1 gives GeometricSeries. It returns an error unless ρ > 0 is
+// finite, d >= -1 and D >= max(d, 0).
 func TailSeries(rho float64, d, degree int, dom Domain) (RandomSeries, error) {
 	if err := dom.Validate(); err != nil {
 		return RandomSeries{}, err

@@ -1,8 +1,10 @@
 package dataset
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // FashionMNISTSystemDir is where Debian's dataset-fashion-mnist package
@@ -33,7 +35,9 @@ func FashionMNISTFiles() Files {
 		Name: "Fashion-MNIST",
 		Classes: []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
 			"Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"},
-		Install: "apt-get install dataset-fashion-mnist (as root)",
+		Install: "make data (downloads it once, from " + FashionMNISTURL + ", into .cache/data/fashion-mnist of this checkout)" +
+			", or set " + DataEnv + " to a folder holding fashion-mnist/ with the four files" +
+			", or as root on Debian or Ubuntu: apt-get install dataset-fashion-mnist",
 		TrainImages: File{"train-images-idx3-ubyte.gz", []string{
 			"b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
 			"3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
@@ -64,30 +68,102 @@ func FashionMNIST() (*Set, error) {
 }
 
 // FashionMNISTDir returns the first directory holding the four
-// Fashion-MNIST files among $POINTWISE_DATA/fashion-mnist (if
-// POINTWISE_DATA is set) and FashionMNISTSystemDir. If neither holds them
-// it returns a *NotFoundError naming both and the install command.
+// Fashion-MNIST files among, in order: $POINTWISE_DATA/fashion-mnist (if
+// POINTWISE_DATA is set), FashionMNISTSystemDir and FashionMNISTDownloadDir.
+// It checks that the files are there, not their sums (loading them does).
+// If none holds them it returns a *NotFoundError naming each place and
+// what to do: make data, POINTWISE_DATA, or Debian's package.
 func FashionMNISTDir() (string, error) {
-	return findFashionMNIST(FashionMNISTSystemDir)
+	return findFashionMNIST(FashionMNISTSystemDir, fashionDownloadDir)
 }
 
-// findFashionMNIST is FashionMNISTDir with the system directory as a
-// parameter, for tests.
-func findFashionMNIST(systemDir string) (string, error) {
+// FashionMNISTDownloadDir returns the folder that `make data` (which runs
+// cmd/fetchdata, see Download) fills with Fashion-MNIST when it is found
+// nowhere else: .cache/data/fashion-mnist in the pointwise checkout, so that
+// a user without root needs no system package, and git ignores it like the
+// checkout's other caches. The checkout is found from the working directory
+// up, as the nearest folder whose go.mod declares module pointwise; outside
+// it, FashionMNISTDownloadDir returns an error.
+func FashionMNISTDownloadDir() (string, error) {
+	dir, err := fashionDownloadDir()
+	if err != nil {
+		return "", fmt.Errorf("dataset: the Fashion-MNIST download folder: %w", err)
+	}
+	return dir, nil
+}
+
+// fashionDownloadDir is FashionMNISTDownloadDir with an unprefixed error,
+// for the list of places FashionMNISTDir searched.
+func fashionDownloadDir() (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, ".cache", "data", "fashion-mnist"), nil
+}
+
+// findFashionMNIST is FashionMNISTDir with the system directory and the
+// function giving the download folder as parameters, for tests.
+func findFashionMNIST(systemDir string, downloadDir func() (string, error)) (string, error) {
 	files := FashionMNISTFiles()
 	var looked []string
-	dirs := []string{systemDir}
+	try := func(dir string) bool {
+		why := files.missing(dir)
+		if why != "" {
+			looked = append(looked, why)
+		}
+		return why == ""
+	}
 	if root := os.Getenv(DataEnv); root != "" {
-		dirs = append([]string{filepath.Join(root, "fashion-mnist")}, dirs...)
+		if dir := filepath.Join(root, "fashion-mnist"); try(dir) {
+			return dir, nil
+		}
 	} else {
 		looked = append(looked, "$"+DataEnv+"/fashion-mnist ("+DataEnv+" not set)")
 	}
-	for _, dir := range dirs {
-		why := files.missing(dir)
-		if why == "" {
-			return dir, nil
-		}
-		looked = append(looked, why)
+	if try(systemDir) {
+		return systemDir, nil
+	}
+	dir, err := downloadDir()
+	if err != nil {
+		looked = append(looked, "the download folder .cache/data/fashion-mnist ("+err.Error()+")")
+	} else if try(dir) {
+		return dir, nil
 	}
 	return "", &NotFoundError{Name: files.Name, Looked: looked, Install: files.Install}
+}
+
+// modulePath is the module path that go.mod declares at the root of the
+// pointwise checkout.
+const modulePath = "pointwise"
+
+// moduleRoot returns the root of the pointwise checkout: the nearest
+// folder, from the working directory up, whose go.mod declares module
+// pointwise.
+func moduleRoot() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("the working directory is unknown: %w", err)
+	}
+	for dir := wd; ; {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && goModModule(b) == modulePath {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod of module %s in %s or a folder above it: run from inside the pointwise checkout", modulePath, wd)
+		}
+		dir = parent
+	}
+}
+
+// goModModule returns the module path that the go.mod text b declares, or
+// "" if it has no module line.
+func goModModule(b []byte) string {
+	for line := range strings.Lines(string(b)) {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`)
+		}
+	}
+	return ""
 }

@@ -45,6 +45,29 @@ func (f *Files) list() []File {
 	return []File{f.TrainImages, f.TrainLabels, f.TestImages, f.TestLabels}
 }
 
+// check returns an error unless files is a usable description: 10 class
+// names or none, four file names and, for each file, at least one SHA-256
+// sum of 64 hex digits.
+func (f *Files) check() error {
+	if c := len(f.Classes); c != 0 && c != Classes {
+		return fmt.Errorf("dataset: %s: %d class names: need %d or none", f.Name, c, Classes)
+	}
+	for _, file := range f.list() {
+		if file.Name == "" {
+			return fmt.Errorf("dataset: %s: a file name is empty: need all four of Files.TrainImages, TrainLabels, TestImages and TestLabels", f.Name)
+		}
+		if len(file.SHA256) == 0 {
+			return fmt.Errorf("dataset: %s: no SHA-256 sum given for %s: need at least one (compute it with sha256sum)", f.Name, file.Name)
+		}
+		for _, s := range file.SHA256 {
+			if b, err := hex.DecodeString(s); err != nil || len(b) != sha256.Size {
+				return fmt.Errorf("dataset: %s: SHA-256 sum %q for %s is not 64 hex digits", f.Name, s, file.Name)
+			}
+		}
+	}
+	return nil
+}
+
 // missing returns the reason dir cannot hold the data set, or "" if all
 // four files are present in it.
 func (f *Files) missing(dir string) string {
@@ -83,21 +106,8 @@ func (f *Files) missing(dir string) string {
 // joined with errors.Join. Labels outside 0..9 and label and image counts
 // that differ match ErrCorrupt.
 func Load(dir string, files Files) (*Set, error) {
-	if c := len(files.Classes); c != 0 && c != Classes {
-		return nil, fmt.Errorf("dataset: %s: %d class names: need %d or none", files.Name, c, Classes)
-	}
-	for _, file := range files.list() {
-		if file.Name == "" {
-			return nil, fmt.Errorf("dataset: %s: a file name is empty: need all four of Files.TrainImages, TrainLabels, TestImages and TestLabels", files.Name)
-		}
-		if len(file.SHA256) == 0 {
-			return nil, fmt.Errorf("dataset: %s: no SHA-256 sum given for %s: need at least one (compute it with sha256sum)", files.Name, file.Name)
-		}
-		for _, s := range file.SHA256 {
-			if b, err := hex.DecodeString(s); err != nil || len(b) != sha256.Size {
-				return nil, fmt.Errorf("dataset: %s: SHA-256 sum %q for %s is not 64 hex digits", files.Name, s, file.Name)
-			}
-		}
+	if err := files.check(); err != nil {
+		return nil, err
 	}
 	if why := files.missing(dir); why != "" {
 		return nil, &NotFoundError{Name: files.Name, Looked: []string{why}, Install: files.Install}
@@ -149,7 +159,7 @@ func readFile(path string, sums []string) (*IDX, error) {
 		return nil, &FileError{path, err}
 	}
 	got := hex.EncodeToString(h.Sum(nil))
-	if !slices.ContainsFunc(sums, func(s string) bool { return strings.EqualFold(s, got) }) {
+	if !sumOK(sums, got) {
 		sumErr := &ChecksumError{Want: slices.Clone(sums), Got: got}
 		if parseErr != nil {
 			return nil, &FileError{path, fmt.Errorf("%w; reading it also fails: %w", sumErr, parseErr)}
@@ -160,4 +170,10 @@ func readFile(path string, sums []string) (*IDX, error) {
 		return nil, &FileError{path, parseErr}
 	}
 	return m, nil
+}
+
+// sumOK reports whether got, a SHA-256 sum in lower-case hex, is one of
+// sums, whose hex digits may be of either case.
+func sumOK(sums []string, got string) bool {
+	return slices.ContainsFunc(sums, func(s string) bool { return strings.EqualFold(s, got) })
 }

@@ -145,6 +145,20 @@ func TestScaling(t *testing.T) {
 	}
 }
 
+// editFile rewrites the file at path with the bytes edit makes of its
+// contents in place, such as a flipped byte.
+func editFile(t *testing.T, path string, edit func(b []byte)) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(b)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // fileErrors splits an error from Load into the *FileErrors it holds, by path.
 func fileErrors(err error) map[string]error {
 	out := map[string]error{}
@@ -167,18 +181,12 @@ func TestLoadErrors(t *testing.T) {
 	type damage func(t *testing.T, dir string, files *Files, s *smallSet)
 	flip := func(name string, off int) damage {
 		return func(t *testing.T, dir string, files *Files, s *smallSet) {
-			path := filepath.Join(dir, name)
-			b, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if off < 0 {
-				off += len(b)
-			}
-			b[off] ^= 0xff
-			if err := os.WriteFile(path, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			editFile(t, filepath.Join(dir, name), func(b []byte) {
+				if off < 0 {
+					off += len(b)
+				}
+				b[off] ^= 0xff
+			})
 		}
 	}
 	cut := func(name string, keep int) damage {

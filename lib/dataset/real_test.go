@@ -184,14 +184,7 @@ func TestFashionMNISTDamaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	flip := filepath.Join(dir, files.TrainLabels.Name)
-	b, err := os.ReadFile(flip)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b[len(b)/2] ^= 0x01
-	if err := os.WriteFile(flip, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	editFile(t, flip, func(b []byte) { b[len(b)/2] ^= 0x01 })
 
 	t.Setenv(DataEnv, root)
 	if got, err := FashionMNISTDir(); err != nil || got != dir {
@@ -281,7 +274,8 @@ func TestFashionMNISTNotFound(t *testing.T) {
 	for _, env := range []string{"", t.TempDir()} {
 		t.Setenv(DataEnv, env)
 		system := filepath.Join(t.TempDir(), "absent")
-		_, err := findFashionMNIST(system)
+		download := filepath.Join(t.TempDir(), "absent")
+		_, err := findFashionMNIST(system, func() (string, error) { return download, nil })
 		if !errors.Is(err, ErrNotFound) {
 			t.Fatalf("error %v, want ErrNotFound", err)
 		}
@@ -289,7 +283,9 @@ func TestFashionMNISTNotFound(t *testing.T) {
 		if env != "" {
 			first = filepath.Join(env, "fashion-mnist") + " (no such directory)"
 		}
-		for _, w := range []string{first, system + " (no such directory)", "apt-get install dataset-fashion-mnist"} {
+		for _, w := range []string{first, system + " (no such directory)", download + " (no such directory)",
+			"install it with: make data", "set POINTWISE_DATA to a folder holding fashion-mnist/",
+			"apt-get install dataset-fashion-mnist"} {
 			if !strings.Contains(err.Error(), w) {
 				t.Errorf("error %q does not contain %q", err, w)
 			}

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"pointwise/lib/internal/validatetest"
@@ -71,6 +72,40 @@ func TestValidate(t *testing.T) {
 			_, err := Load(dir, withFiles(func(f *Files) { f.Classes = []string{"a", "b"} }))
 			return err
 		}, []string{"2 class names", "need 10 or none"}},
+		{"Download dst empty", func() error {
+			_, err := Download(context.Background(), "", good, "http://127.0.0.1:1")
+			return err
+		}, []string{`dst = ""`, "folder"}},
+		{"Download dst is a file", func() error {
+			_, err := Download(context.Background(), notDir, good, "http://127.0.0.1:1")
+			return err
+		}, []string{"the download folder " + notDir + " is not a directory"}},
+		{"Download base URL empty", func() error {
+			_, err := Download(context.Background(), dir, good, "")
+			return err
+		}, []string{`base URL ""`, "http:// or https://", FashionMNISTURL}},
+		{"Download base URL scheme", func() error {
+			_, err := Download(context.Background(), dir, good, "ftp://example.org/data")
+			return err
+		}, []string{`base URL "ftp://example.org/data"`, "http:// or https://"}},
+		{"Download base URL no host", func() error {
+			_, err := Download(context.Background(), dir, good, "http:///data")
+			return err
+		}, []string{`base URL "http:///data"`, "with a host"}},
+		{"Download file name with a folder", func() error {
+			_, err := Download(context.Background(), dir, withFiles(func(f *Files) { f.TestLabels.Name = "../escape" }), "http://127.0.0.1:1")
+			return err
+		}, []string{`file name "../escape"`, "plain file name"}},
+		{"Download no checksum", func() error {
+			_, err := Download(context.Background(), dir, withFiles(func(f *Files) { f.TrainImages.SHA256 = nil }), "http://127.0.0.1:1")
+			return err
+		}, []string{"no SHA-256 sum", "train-images", "at least one"}},
+		{"Download cancelled", func() error {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			_, err := Download(ctx, filepath.Join(dir, "cancelled"), good, "http://127.0.0.1:1")
+			return err
+		}, []string{"downloading http://127.0.0.1:1/train-images", "context canceled", "nothing written to"}},
 		{"Subset n=0", func() error { _, err := set.Train.Subset(0); return err }, []string{"n = 0", "1 <= n <= N = 5"}},
 		{"Subset n>N", func() error { _, err := set.Test.Subset(99); return err }, []string{"n = 99", "1 <= n <= N = 4"}},
 		{"Subset n<0", func() error { _, err := set.Test.Subset(-1); return err }, []string{"n = -1", "1 <= n <= N = 4"}},

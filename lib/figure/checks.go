@@ -12,8 +12,9 @@ type Check struct {
 	Detail string
 }
 
-// Checks collects the checks of one figure. SPEC.md states them; a notebook
-// computes each from the data it just produced.
+// Checks collects the checks of one figure: the paper's claims for it, as
+// its notebook states them in words; the notebook computes each from the
+// data it just produced.
 type Checks struct {
 	ID   string
 	List []Check

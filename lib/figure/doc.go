@@ -15,7 +15,7 @@
 // adversarial examples), each made from pixel values by [Gray]. [Explorer]
 // redraws a plot, drawn by [Figure.PNG], in place as GoNB widgets move.
 //
-// [Checks] records the claims a figure must show (SPEC.md's checks), prints
+// [Checks] records the claims a figure must show (the paper's), prints
 // each as PASS or FAIL in words and writes them as <id>_checks.csv.
 //
 // This is the only pointwise package that imports GoNB: the rest of lib stays

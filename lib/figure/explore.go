@@ -30,10 +30,15 @@ type Control struct {
 }
 
 // Explorer redraws a plot in place as the reader moves GoNB widgets
-// (gonbui/widgets): one per Control. Widgets need a live front end: in a
-// headless run (nbconvert: GoNB has no Jupyter kernel id) or outside a
-// notebook, or when no front end answers within Wait, Run draws the defaults
-// once and returns, so a headless run never hangs.
+// (gonbui/widgets): one per Control, and a Done button. Widgets need a live
+// front end: in a headless run (nbconvert: GoNB has no Jupyter kernel id) or
+// outside a notebook, or when no front end answers within Wait, Run draws the
+// defaults once and returns, so a headless run never hangs.
+//
+// While the widgets are live the cell is running and the kernel busy: the
+// session ends, keeping the last plot, at Done or after Idle without a change.
+// Put an Explorer in its notebook's last cell, so that "Run All" has run every
+// other cell by then.
 type Explorer struct {
 	Controls []Control
 	// Draw returns the PNG for the controls' values (in the order of
@@ -45,12 +50,20 @@ type Explorer struct {
 	// seconds on a busy machine.
 	Wait time.Duration
 	// Idle ends the live session after this long without a change, keeping
-	// the last plot in the notebook. If Idle is 0, it is 10 minutes.
+	// the last plot in the notebook. If Idle is 0, it is DefaultIdle.
 	Idle time.Duration
 }
 
+// DefaultIdle is how long a live Explorer waits for a change before it ends:
+// long enough to read a plot and move a slider, short enough that a kernel
+// left busy by a forgotten Explorer frees itself soon.
+const DefaultIdle = 3 * time.Minute
+
+// DoneLabel is the label of the button that ends a live Explorer.
+const DoneLabel = "Done"
+
 // Run shows the plot and, in a live notebook, the widgets, and redraws on
-// every change until Idle passes without one.
+// every change until Done is pressed or Idle passes without a change.
 func (e Explorer) Run() error {
 	if err := e.validate(); err != nil {
 		return err
@@ -68,7 +81,7 @@ func (e Explorer) Run() error {
 		wait = 30 * time.Second
 	}
 	if idle == 0 {
-		idle = 10 * time.Minute
+		idle = DefaultIdle
 	}
 	if !gonbui.IsNotebook {
 		return nil
@@ -92,7 +105,11 @@ func (e Explorer) Run() error {
 			label, html.EscapeString(e.describe(values)), base64.StdEncoding.EncodeToString(png)))
 	}
 	show()
-	ready := make(chan []*comms.AddressChan[int], 1)
+	type live struct {
+		chans []*comms.AddressChan[int]
+		done  *comms.AddressChan[int]
+	}
+	ready := make(chan live, 1)
 	go func() {
 		defer func() { recover() }() // no front end: the fallback below shows the defaults
 		var chans []*comms.AddressChan[int]
@@ -106,20 +123,18 @@ func (e Explorer) Run() error {
 				chans = append(chans, w.Listen().LatestOnly())
 			}
 		}
-		ready <- chans
+		dom.Append(div, `<span style="margin:0 0.4em 0 1em"></span>`)
+		done := widgets.Button(DoneLabel).AppendTo(div).Done()
+		ready <- live{chans, done.Listen().LatestOnly()}
 	}()
-	var chans []*comms.AddressChan[int]
+	var l live
 	select {
-	case chans = <-ready:
+	case l = <-ready:
 	case <-time.After(wait):
-		gonbui.UpdateHtml(id, "")
-		dom.SetInnerHtml(div, "")
-		fmt.Printf("explore: the widgets did not answer within %v (a front end without GoNB's widgets, or a slow connection: re-run the cell to retry): showing the defaults, %s\n", wait, e.describe(values))
-		gonbui.DisplayPng(png)
-		return nil
+		return e.end(id, div, png, fmt.Sprintf("explore: the widgets did not answer within %v (a front end without GoNB's widgets, or a slow connection: re-run the cell to retry): showing the defaults, %s\n", wait, e.describe(values)))
 	}
-	changes := make(chan change, len(chans))
-	for i, ch := range chans {
+	changes := make(chan change, len(l.chans))
+	for i, ch := range l.chans {
 		go func() {
 			for v := range ch.C {
 				changes <- change{i, v}
@@ -137,13 +152,22 @@ func (e Explorer) Run() error {
 			}
 			png = next
 			show()
+		case <-l.done.C:
+			return e.end(id, div, png, fmt.Sprintf("explore: done; last settings %s\n", e.describe(values)))
 		case <-time.After(idle):
-			gonbui.UpdateHtml(id, "")
-			fmt.Printf("explore: ended after %v without a change; last settings %s\n", idle, e.describe(values))
-			gonbui.DisplayPng(png)
-			return nil
+			return e.end(id, div, png, fmt.Sprintf("explore: ended after %v without a change (re-run the cell to explore again); last settings %s\n", idle, e.describe(values)))
 		}
 	}
+}
+
+// end removes the live widgets and plot and leaves the last plot, with a
+// line saying why the session ended, as the cell's lasting output.
+func (e Explorer) end(id, div string, png []byte, why string) error {
+	gonbui.UpdateHtml(id, "")
+	dom.SetInnerHtml(div, "")
+	fmt.Print(why)
+	gonbui.DisplayPng(png)
+	return nil
 }
 
 // draw calls Draw, turning a panic (a notebook's must) into an error, so

@@ -3,6 +3,7 @@ package figure
 import (
 	"bytes"
 	"fmt"
+	"image/color"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -169,6 +171,9 @@ func (o *Files) add(name string, b []byte) {
 }
 
 func (f *Figure) draw(dc draw.Canvas, rows, cols int) {
+	if IsQuick() {
+		dc = markQuick(dc)
+	}
 	grid := make([][]*plot.Plot, rows)
 	for r := range grid {
 		grid[r] = make([]*plot.Plot, cols)
@@ -192,6 +197,21 @@ func (f *Figure) draw(dc draw.Canvas, rows, cols int) {
 			}
 		}
 	}
+}
+
+// QuickMark is the text written across the top of every image drawn in
+// Quick mode.
+const QuickMark = "QUICK MODE: reduced settings for tests, not the paper's figure"
+
+// markQuick writes QuickMark on a vermillion band across the top of dc and
+// returns the canvas below the band, where the panels go.
+func markQuick(dc draw.Canvas) draw.Canvas {
+	band := vg.Length(titleSize) * 1.8
+	top := dc.Max.Y
+	dc.FillPolygon(Palette[1], []vg.Point{{X: dc.Min.X, Y: top}, {X: dc.Max.X, Y: top}, {X: dc.Max.X, Y: top - band}, {X: dc.Min.X, Y: top - band}})
+	ts := draw.TextStyle{Color: color.White, Font: font.From(plot.DefaultFont, vg.Length(titleSize)), XAlign: draw.XCenter, YAlign: draw.YCenter, Handler: plot.DefaultTextHandler}
+	dc.FillText(ts, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: top - band/2}, QuickMark)
+	return draw.Crop(dc, 0, 0, 0, -band)
 }
 
 // Save renders the figure and writes its files into dir (created if

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"flag"
+	"image/color"
 	"image/png"
 	"math"
 	"os"
@@ -282,14 +283,128 @@ func TestChecks(t *testing.T) {
 	}
 }
 
-func TestQuick(t *testing.T) {
+// TestResolve checks the mode a parameters cell selects, and QuickEnv's
+// override of it.
+func TestResolve(t *testing.T) {
 	for _, tc := range []struct {
-		env  string
-		want bool
-	}{{"", false}, {"0", false}, {"false", false}, {"1", true}, {"yes", true}} {
-		t.Setenv(QuickEnv, tc.env)
-		if got := Quick(); got != tc.want {
-			t.Errorf("%s=%q: Quick() = %v, want %v", QuickEnv, tc.env, got, tc.want)
+		mode, env string // env "-" means unset
+		want      string
+		wantErr   bool
+	}{
+		{"full", "-", Full, false},
+		{"quick", "-", Quick, false},
+		{"", "-", Full, false},
+		{"fast", "-", "", true},
+		{"full", "1", Quick, false},
+		{"full", "yes", Quick, false},
+		{"quick", "0", Full, false},
+		{"quick", "false", Full, false},
+		{"quick", "", Quick, false}, // set but empty: no override
+		{"fast", "1", Quick, false}, // the override wins, as make figures' runs rely on
+	} {
+		t.Run(tc.mode+"/"+tc.env, func(t *testing.T) {
+			if tc.env == "-" {
+				t.Setenv(QuickEnv, "")
+				os.Unsetenv(QuickEnv)
+			} else {
+				t.Setenv(QuickEnv, tc.env)
+			}
+			got, _, err := Resolve(tc.mode)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("Resolve(%q) error = %v, want error %v", tc.mode, err, tc.wantErr)
+			}
+			if err != nil {
+				if !strings.Contains(err.Error(), `"fast"`) || !strings.Contains(err.Error(), "parameters cell") {
+					t.Errorf("error %q does not name the bad value and where to fix it", err)
+				}
+				return
+			}
+			if got != tc.want {
+				t.Errorf("Resolve(%q) = %q, want %q", tc.mode, got, tc.want)
+			}
+			if p := Pick(tc.mode, 5, 1); p != map[string]int{Full: 5, Quick: 1}[tc.want] {
+				t.Errorf("Pick(%q, 5, 1) = %d in mode %s", tc.mode, p, tc.want)
+			}
+		})
+	}
+}
+
+// setMode sets the package's mode for one test.
+func setMode(t *testing.T, mode string) {
+	t.Helper()
+	t.Setenv(QuickEnv, "")
+	os.Unsetenv(QuickEnv)
+	if err := SetMode(mode); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		current.Lock()
+		current.mode, current.source = "", ""
+		current.Unlock()
+	})
+}
+
+// TestQuickOutDir checks that quick figures go to their own folder.
+func TestQuickOutDir(t *testing.T) {
+	t.Setenv(OutEnv, "")
+	os.Unsetenv(OutEnv)
+	root, ok := moduleRoot()
+	if !ok {
+		t.Skip("not run inside the pointwise module")
+	}
+	for _, tc := range []struct{ mode, want string }{
+		{Full, filepath.Join(root, "out", "figures")},
+		{Quick, filepath.Join(root, "out", "quick", "figures")},
+	} {
+		setMode(t, tc.mode)
+		if got := OutDir(); got != tc.want {
+			t.Errorf("mode %s: OutDir() = %s, want %s", tc.mode, got, tc.want)
 		}
+		if b := Banner("fig0"); !strings.Contains(b, tc.want) || !strings.Contains(b, tc.mode) && !strings.Contains(b, strings.ToUpper(tc.mode)) {
+			t.Errorf("mode %s: Banner = %q: must name the mode and the folder", tc.mode, b)
+		}
+	}
+	if err := SetMode("fast"); err == nil {
+		t.Error(`SetMode("fast") accepted an unknown mode`)
+	}
+}
+
+// TestQuickMark checks that an image drawn in Quick mode carries the mark: a
+// band of the mark's colour across its top, which a full-mode image lacks.
+func TestQuickMark(t *testing.T) {
+	band := func(mode string) float64 {
+		setMode(t, mode)
+		f, err := sample()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := f.PNG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Pixel rows 2 to 6 (row 0 is blended at the edge): the band is 1.8 × 11 pt
+		// high, 41 px at 150 dpi.
+		r := img.Bounds()
+		want := color.NRGBAModel.Convert(Palette[1]).(color.NRGBA)
+		n, marked := 0, 0
+		for y := r.Min.Y + 2; y < r.Min.Y+7; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				n++
+				if color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA) == want {
+					marked++
+				}
+			}
+		}
+		return float64(marked) / float64(n)
+	}
+	if q := band(Quick); q < 0.99 {
+		t.Errorf("quick mode: %.0f%% of the top rows in the mark's colour, want all", 100*q)
+	}
+	if f := band(Full); f > 0 {
+		t.Errorf("full mode: %.0f%% of the top rows in the mark's colour, want none", 100*f)
 	}
 }

@@ -23,7 +23,8 @@ type Table struct {
 var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
 // NewTable returns an empty table with the given column names. Names must be
-// distinct lower-case identifiers ([a-z0-9_-]), as SPEC.md's columns are.
+// distinct lower-case identifiers ([a-z0-9_-]), as the figures' CSV columns
+// are (grid, n, abs_error, …).
 func NewTable(name string, columns ...string) (*Table, error) {
 	if name != "" && !namePattern.MatchString(name) {
 		return nil, fmt.Errorf("figure: table name %q invalid: use lower-case letters, digits, '-' and '_'", name)
@@ -45,8 +46,8 @@ func NewTable(name string, columns ...string) (*Table, error) {
 }
 
 // Append adds one row. Each value is a string, an integer, a bool or a
-// float; a NaN float is written as the empty field (a missing value, as in
-// SPEC.md's "samples empty where never reached") and ±Inf as "inf"/"-inf".
+// float; a NaN float is written as the empty field (a missing value, as
+// fig3's samples where m(ε) is never reached) and ±Inf as "inf"/"-inf".
 // Append returns an error when the number of values differs from the
 // number of columns or a value has another type.
 func (t *Table) Append(values ...any) error {

@@ -31,8 +31,9 @@
 //	J_H(x) = r(x)ᵀ Σ r(x),   E‖∇e(x)‖² = tr(∇r(x)ᵀ Σ ∇r(x)).
 //
 // When g = f and P = M (θ̂ = Pθ), r = (P − I)ᵀf and these are the formulas
-// f(x)ᵀ(P − I)Σ(P − I)ᵀf(x) of SPEC.md. [LinearGaussian] precomputes the
-// quadratic form once, so each evaluation costs one symmetric product.
+// f(x)ᵀ(P − I)Σ(P − I)ᵀf(x) that serve fig4 and fig5. [LinearGaussian]
+// precomputes the quadratic form once, so each evaluation costs one
+// symmetric product.
 //
 // # Searches over training sets
 //

@@ -55,7 +55,7 @@ func ExampleGridSearch_Maxima() {
 	// 0.6667
 }
 
-// The eq. 1 solver in its critical-point reading on SPEC.md's fig4 class
+// The eq. 1 solver in its critical-point reading on fig4's class
 // (d = 8): the local minima of E‖∇e‖ plus the boundary sit near the
 // Chebyshev–Lobatto points of degree d+1.
 func ExampleOptimal() {

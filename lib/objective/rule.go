@@ -15,8 +15,8 @@ import (
 //
 // with f = Class (p features), g = Model (q features) and M a q×p matrix. For
 // least squares on points X, M = pinv(G_X) F_X, with G_X and F_X the feature
-// matrices of X. A nil Model means g = f; M is then the p×p matrix P of
-// SPEC.md, θ̂ = Pθ.
+// matrices of X. A nil Model means g = f; M is then the p×p matrix P with
+// θ̂ = Pθ.
 type LinearFit struct {
 	Class FeatureMap
 	Model FeatureMap
@@ -75,7 +75,7 @@ type Ridge struct {
 	// Map is the model feature map g.
 	Map FeatureMap
 	// RelLambda is λ relative to tr(G_XᵀG_X). If RelLambda is 0, it is
-	// 1e-10 (SPEC.md fig5).
+	// 1e-10, fig5's value (our choice: the fit nearly interpolates).
 	RelLambda float64
 }
 

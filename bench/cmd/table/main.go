@@ -9,12 +9,13 @@
 //	table -go gonum=gonum.txt -go openblas=openblas.txt -torch torch.csv [-torch1 torch1.csv] -csv out/bench.csv
 //
 // The first ratio is against -torch, PyTorch after torch.set_num_threads(2),
-// the reference of issue #7; the second against the faster of -torch and
-// -torch1 (the same script after torch.set_num_threads(1)), PyTorch at its
-// best on the machine. set_num_threads sets PyTorch's OpenMP threads only:
-// Debian's PyTorch multiplies matrices in OpenBLAS, whose own threads (one
-// per core unless OPENBLAS_NUM_THREADS says otherwise) serve both settings,
-// and with 2 OpenMP threads the two pools contend for 2 cores.
+// the reference of the speed targets in README.md; the second against the
+// faster of -torch and -torch1 (the same script after
+// torch.set_num_threads(1)), PyTorch at its best on the machine.
+// set_num_threads sets PyTorch's OpenMP threads only: Debian's PyTorch
+// multiplies matrices in OpenBLAS, whose own threads (one per core unless
+// OPENBLAS_NUM_THREADS says otherwise) serve both settings, and with 2 OpenMP
+// threads the two pools contend for 2 cores.
 package main
 
 import (
@@ -31,7 +32,7 @@ import (
 	"text/tabwriter"
 )
 
-// rows are the six measurements of issue #7: the Go benchmark and the
+// rows are the six measurements (a)-(f): the Go benchmark and the
 // PyTorch row of each, and a description.
 var rows = []struct{ key, bench, what string }{
 	{"a_inference", "BenchmarkInference", "(a) inference"},
