@@ -256,13 +256,18 @@ func caption(md, fallback string) (string, []template.HTML) {
 }
 
 // assets copies require.js and the parts of MathJax that nbconvert's pages
-// load into <out>/assets.
+// load into <out>/assets, when Debian's packages of them are installed.
 func assets(out, js string) error {
 	pages, _ := filepath.Glob(filepath.Join(out, "notebooks", "*.html"))
 	if len(pages) == 0 {
 		return nil
 	}
 	dst := filepath.Join(out, "assets")
+	if _, err := os.Stat(filepath.Join(js, "requirejs", "require.min.js")); os.IsNotExist(err) {
+		// Optional: without them the pages show their math as TeX source.
+		fmt.Printf("gallery: no require.js and MathJax in %s: the notebook pages show math as TeX source (to typeset it: sudo apt-get install libjs-requirejs libjs-mathjax)\n", js)
+		return nil
+	}
 	if err := copyFile(filepath.Join(js, "requirejs", "require.min.js"), filepath.Join(dst, "require.min.js")); err != nil {
 		return fmt.Errorf("require.js (Debian package libjs-requirejs): %v", err)
 	}
