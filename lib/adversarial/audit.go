@@ -29,8 +29,9 @@ type Auditor struct {
 	Log func(format string, args ...any)
 }
 
-// Audit is one model's audit table.
-type Audit struct {
+// AuditTable is one model's audit table (attack.Audit's report, with the
+// model it audits).
+type AuditTable struct {
 	Dataset, Training string
 	Seed              uint64
 	// Surrogate is the training whose model crafted the transfer check's
@@ -45,7 +46,7 @@ var AuditColumns = []string{"dataset", "training", "seed", "item", "passed", "sk
 
 // Values returns the table's rows in the order of AuditColumns, for
 // figure.Table.Append.
-func (a *Audit) Values() [][]any {
+func (a *AuditTable) Values() [][]any {
 	var out [][]any
 	for _, r := range a.Report.Rows {
 		out = append(out, []any{a.Dataset, a.Training, fmt.Sprint(a.Seed), r.Item, r.Passed, r.Skipped, r.Value, r.Detail})
@@ -55,7 +56,7 @@ func (a *Audit) Values() [][]any {
 
 // Verdict returns "passed (13 of 13 checks)" or "FAILED k of 13 checks: ..."
 // naming the failed items.
-func (a *Audit) Verdict() string {
+func (a *AuditTable) Verdict() string {
 	f := a.Report.Failures()
 	if len(f) == 0 {
 		return fmt.Sprintf("passed (%d checks)", len(a.Report.Rows))
@@ -83,7 +84,7 @@ type cachedRow struct {
 
 // Run audits m at the L∞ radius eps on the test data, with surrogate's
 // network (nil for none) as the transfer check's source.
-func (au *Auditor) Run(ctx context.Context, m, surrogate *Model, test Data, eps float64) (*Audit, error) {
+func (au *Auditor) Run(ctx context.Context, m, surrogate *Model, test Data, eps float64) (*AuditTable, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -93,7 +94,7 @@ func (au *Auditor) Run(ctx context.Context, m, surrogate *Model, test Data, eps 
 	if err := test.check("test"); err != nil {
 		return nil, err
 	}
-	out := &Audit{Dataset: m.Data, Training: m.Config.Method.String(), Seed: m.Config.Seed}
+	out := &AuditTable{Dataset: m.Data, Training: m.Config.Method.String(), Seed: m.Config.Seed}
 	d := auditDoc{Subset: au.Subset, Restarts: au.Restarts, APGD: au.APGDSteps, Square: au.SquareQueries, Seed: au.Seed,
 		Epsilon: eps, Model: m.Key, Test: test.Fingerprint()}
 	if surrogate != nil {

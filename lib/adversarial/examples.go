@@ -30,12 +30,12 @@ func (e *Examples) Fooled() int {
 	return n
 }
 
-// Attack returns the PGD adversarials (L∞, random start, best iterate) of
+// Craft returns the PGD adversarials (L∞, random start, best iterate) of
 // the first n images of test against m at radius eps, with steps steps, on
 // m's own cross-entropy (heads = 0) or on the hard objective of eq. 2 with
 // heads random heads on m's feature layer, drawn from seed. The same
 // arguments give the same adversarials.
-func Attack(m *Model, test Data, n int, eps float64, heads, steps int, seed uint64) (*Examples, error) {
+func Craft(m *Model, test Data, n int, eps float64, heads, steps int, seed uint64) (*Examples, error) {
 	if m == nil || m.Net == nil {
 		return nil, errors.New("adversarial: model without a network: need one from Trainer.Train")
 	}
@@ -81,7 +81,7 @@ func Attack(m *Model, test Data, n int, eps float64, heads, steps int, seed uint
 
 // classes returns the network's class of each of the n rows of x (as the
 // cross-entropy objective predicts them: the largest logit).
-func classes(ce *attack.CrossEntropy[float32], x []float32, labels []int, n int) ([]int, error) {
+func classes(ce *attack.LogitObjective[float32], x []float32, labels []int, n int) ([]int, error) {
 	if err := ce.Loss(nil, x, labels, n); err != nil {
 		return nil, fmt.Errorf("adversarial: %w", err)
 	}

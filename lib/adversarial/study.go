@@ -114,7 +114,7 @@ func (s *Study) Rows(ctx context.Context) ([]Row, []EnsembleRun, error) {
 }
 
 // Audits returns the audit of every model at ε_train, in Models' order.
-func (s *Study) Audits(ctx context.Context) ([]*Audit, error) {
+func (s *Study) Audits(ctx context.Context) ([]*AuditTable, error) {
 	models, err := s.Models(ctx)
 	if err != nil {
 		return nil, err
@@ -130,7 +130,7 @@ func (s *Study) Audits(ctx context.Context) ([]*Audit, error) {
 	if s.Config.Epsilon == 0 {
 		return nil, errors.New("adversarial: study without ε_train: need Config.Epsilon > 0")
 	}
-	var out []*Audit
+	var out []*AuditTable
 	for _, m := range models {
 		sur := find(Standard, m.Config.Seed)
 		if m.Config.Method == Standard {

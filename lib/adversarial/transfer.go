@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"pointwise/lib/attack"
+	"pointwise/lib/internal/numeric"
 	"pointwise/lib/mlp"
 )
 
@@ -259,14 +260,7 @@ func correctRows(ok []bool, tp *mlp.Tape[float32], x []float32, labels []int) er
 	}
 	c := len(z) / len(labels)
 	for i, y := range labels {
-		row := z[i*c : (i+1)*c]
-		best := 0
-		for j, v := range row {
-			if v > row[best] {
-				best = j
-			}
-		}
-		ok[i] = best == y
+		ok[i] = numeric.Argmax(z[i*c:(i+1)*c]) == y
 	}
 	return nil
 }

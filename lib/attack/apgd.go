@@ -29,8 +29,8 @@ import (
 //
 // After halving, the iterate restarts from the sample's best point x_max
 // (highest loss so far) with its gradient. The loss is the Objective's: the
-// cross-entropy (APGD-CE) or DLR (APGD-DLR) of a LogitObjective or
-// CrossEntropy, or any other Objective. With the targeted DLR loss
+// cross-entropy (APGD-CE) or DLR (APGD-DLR) of a LogitObjective
+// (NewCrossEntropy, NewDLR), or any other Objective. With the targeted DLR loss
 // (LossDLRTargeted) the attack is AutoAttack's APGD-T: for r = 2 … Targets+1
 // it targets the class with the r-th largest clean logit, on the samples not
 // yet broken.
@@ -194,8 +194,6 @@ func (a *APGD[T]) targeter() (Targeter[T], int, bool) {
 func (a *APGD[T]) Name() string {
 	s := "APGD"
 	switch o := a.Objective.(type) {
-	case *CrossEntropy[T]:
-		s += "-CE"
 	case *LogitObjective[T]:
 		switch o.loss {
 		case LossCE:

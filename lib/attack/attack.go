@@ -41,7 +41,7 @@ type LossEvaluator[T mlp.Float] interface {
 }
 
 // Classifier is implemented by objectives built on one classifier's logits
-// (CrossEntropy). PGD uses it to prefer iterates that succeed (misclassified,
+// (LogitObjective, such as NewCrossEntropy). PGD uses it to prefer iterates that succeed (misclassified,
 // or classified as the target when targeted) over those that do not.
 type Classifier interface {
 	// Predictions stores in dst[:n] the predicted class (the index of the

@@ -186,7 +186,7 @@ func TestTargetedLinear(t *testing.T) {
 
 // evalObjective returns each sample's loss and success (misclassified, or
 // classified as the label when targeted) at the inputs x.
-func evalObjective(t *testing.T, obj *CrossEntropy[float64], x []float64, labels []int, targeted bool) ([]float64, []bool) {
+func evalObjective(t *testing.T, obj *LogitObjective[float64], x []float64, labels []int, targeted bool) ([]float64, []bool) {
 	t.Helper()
 	n := len(labels)
 	loss := make([]float64, n)
@@ -378,11 +378,6 @@ func TestBadInputs(t *testing.T) {
 	dst := make([]float64, len(x))
 	nan := math.NaN()
 	pgd := func(p PGD[float64]) error { p.Objective = obj; return p.Perturb(dst, x, y, n) }
-	eval := func(eps []float64, batch int, atk func(float64) Attack[float64]) error {
-		_, err := RobustAccuracy(net, atk, x, y, eps, batch, nil)
-		return err
-	}
-	identity := func(float64) Attack[float64] { return Identity[float64]{} }
 	for _, tc := range []struct {
 		name, want string
 		err        error
@@ -421,15 +416,6 @@ func TestBadInputs(t *testing.T) {
 		{"no hidden layer", "no hidden layer", second(NewRandomHeads(noHidden, 1, 1, newRand(1)))},
 		{"uninitialised head", "σ_w = 0", second(NewRandomHeads(unInit, 1, 1, newRand(1)))},
 		{"head index", "k = 2 out of range", second(heads.Head(2))},
-		{"eval no epsilons", "no epsilons", eval(nil, 0, identity)},
-		{"eval ε NaN", "epsilons[1] = NaN", eval([]float64{0, nan}, 0, identity)},
-		{"eval batch < 0", "batch = -1", eval([]float64{0}, -1, identity)},
-		{"eval nil attackFor", "attackFor nil", eval([]float64{0}, 0, nil)},
-		{"eval nil attack", "returned nil", eval([]float64{0}, 0, func(float64) Attack[float64] { return nil })},
-		{"eval labels", "input length 6 does not match 3 labels", second(RobustAccuracy(net, identity, x, []int{0, 1, 1}, []float64{0}, 0, nil))},
-		{"eval label range", "label 5 of sample 0", second(RobustAccuracy(net, identity, x, []int{5, 1}, []float64{0}, 0, nil))},
-		{"noise lengths", "2 attack results and 1 noise", second(NoiseFindings(make([]Robustness, 2), make([]Robustness, 1)))},
-		{"gradient findings nil", "objective nil", second(GradientFindings[float64](nil, x, y, 0))},
 	} {
 		if tc.err == nil {
 			t.Errorf("%s: no error", tc.name)

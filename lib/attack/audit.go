@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"pointwise/lib/internal/numeric"
 	"pointwise/lib/mlp"
 )
 
@@ -568,7 +569,7 @@ func auditGradients[T mlp.Float](rep *AuditReport, model GradientModel[T], ce *L
 				if _, err := net64.Forward(z64, x64); err != nil {
 					return 0, err
 				}
-				return ceRow(d64, z64, y, 1), nil
+				return numeric.CrossEntropy(d64, z64, y, 1), nil
 			}
 			for j, r := range row {
 				xr[j] = T(float64(r) + t*v[j])
@@ -576,7 +577,7 @@ func auditGradients[T mlp.Float](rep *AuditReport, model GradientModel[T], ce *L
 			if err := model.Logits(z, xr); err != nil {
 				return 0, err
 			}
-			return ceRow(d, z, y, 1), nil
+			return numeric.CrossEntropy(d, z, y, 1), nil
 		}
 		var gn float64
 		for _, gj := range gi {

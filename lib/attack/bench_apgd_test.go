@@ -1,6 +1,10 @@
 package attack
 
-import "testing"
+import (
+	"testing"
+
+	"pointwise/lib/internal/numeric"
+)
 
 // BenchmarkAPGDCE100 is APGD-CE, 100 iterations, one run, L∞ ε = 0.1, on the
 // fig6 network 784→256→256→10 (float32), batch 128.
@@ -32,7 +36,7 @@ func BenchmarkSquare1000(b *testing.B) {
 	}
 	y := make([]int, 128)
 	for i := range y {
-		y[i] = argmax(z[i*10 : (i+1)*10])
+		y[i] = numeric.Argmax(z[i*10 : (i+1)*10])
 	}
 	benchmarkAttack(b, &Square[float32]{Model: m, Epsilon: 1e-4, Queries: 1000}, x, y)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"pointwise/lib/internal/numeric"
 	"pointwise/lib/mlp"
 )
 
@@ -13,8 +14,8 @@ import (
 type LogitLoss uint8
 
 const (
-	// LossCE is the softmax cross-entropy log Σ_c exp z_c − z_y, as
-	// CrossEntropy (AutoAttack's apgd-ce).
+	// LossCE is the softmax cross-entropy log Σ_c exp z_c − z_y
+	// (AutoAttack's apgd-ce; NewCrossEntropy on a network).
 	LossCE LogitLoss = iota
 	// LossDLR is the difference of logits ratio of Croce and Hein (ICML
 	// 2020, eq. 6; AutoAttack's apgd-dlr),
@@ -134,6 +135,21 @@ func NewLogitObjective[T mlp.Float](model GradientModel[T], loss LogitLoss, maxB
 	}, nil
 }
 
+// NewCrossEntropy returns the cross-entropy objective (LossCE) of net for
+// batches of at most maxBatch ≥ 1 samples: the adversarial objective of one
+// network, eq. 3 of the paper and the loss of Goodfellow et al. (2015) and
+// Madry et al. (2018),
+//
+//	ℓ(x, y) = log Σ_c exp z_c(x) − z_y(x),   ∇_x ℓ = J_z(x)ᵀ (softmax(z(x)) − e_y),
+//
+// per sample (not averaged over the batch, unlike mlp.CrossEntropy, whose
+// rows it computes alike). It is NewLogitObjective(NewNetworkModel(net,
+// maxBatch), LossCE, maxBatch), the one cross-entropy objective, which
+// NewLogitObjective builds on any other GradientModel.
+func NewCrossEntropy[T mlp.Float](net *mlp.Network[T], maxBatch int) (*LogitObjective[T], error) {
+	return newNetObjective(net, LossCE, maxBatch)
+}
+
 // NewDLR returns the DLR objective (LossDLR) of net, through
 // NewNetworkModel(net, maxBatch).
 func NewDLR[T mlp.Float](net *mlp.Network[T], maxBatch int) (*LogitObjective[T], error) {
@@ -238,7 +254,7 @@ func (o *LogitObjective[T]) eval(loss []float64, x []T, labels []int, n int) err
 		var l float64
 		switch o.loss {
 		case LossCE:
-			l = ceRow(d, z, y, 1)
+			l = numeric.CrossEntropy(d, z, y, 1)
 		case LossDLR:
 			l = dlrRow(d, z, y, -1, o.order)
 		default:
@@ -250,7 +266,7 @@ func (o *LogitObjective[T]) eval(loss []float64, x []T, labels []int, n int) err
 		if loss != nil {
 			loss[i] = l
 		}
-		o.pred[i] = argmax(z)
+		o.pred[i] = numeric.Argmax(z)
 	}
 	o.lastN = n
 	return nil

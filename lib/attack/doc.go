@@ -4,9 +4,9 @@
 // Safabakhsh and Rahmati, ICPR 2020, and the hard objective of eq. 2, the
 // mean loss of K random heads on the network's feature layer), the attacks
 // (FGSM, PGD under L∞ or L2, APGD, Square, transfer, random noise,
-// identity), RobustAccuracy, the worst case over an ensemble of attacks
-// (Evaluate, as AutoAttack), checks for gradient masking, and an Audit of
-// a whole evaluation.
+// identity), robust accuracy as the worst case over an ensemble of attacks
+// (Evaluate, as AutoAttack), and an Audit of a whole evaluation for the
+// symptoms of gradient masking.
 //
 // # Conventions
 //
@@ -25,8 +25,9 @@
 // # Objectives and attacks
 //
 // An Objective gives per-sample losses ℓ(x_i, y_i) and their input
-// gradients, row by row. CrossEntropy is ℓ = log Σ_c exp z_c − z_y of the
-// network's logits z; RandomHeads is (1/K) Σ_k L(φ(x)W_k + b_k, y) over K
+// gradients, row by row. NewCrossEntropy is ℓ = log Σ_c exp z_c − z_y of
+// the network's logits z (computed row by row as mlp.CrossEntropy computes
+// the training loss); RandomHeads is (1/K) Σ_k L(φ(x)W_k + b_k, y) over K
 // random heads drawn like mlp.Network.RandomHead. FGSM (Goodfellow et al.
 // 2015) and PGD (Madry et al. 2018) are bound to an Objective; PGD keeps each
 // sample's best iterate, as AutoAttack does (Croce and Hein 2020). The
@@ -47,10 +48,10 @@
 //
 // # Robust accuracy
 //
-// RobustAccuracy counts, over all N samples, those the network classifies
-// correctly both clean and attacked, and reports per sample whether it was
-// broken (Foolbox's success array). CheckGradientMasking and its parts
-// (GradientFindings, MonotoneFindings, NoiseFindings) return in words the
-// usual symptoms of an evaluation that overestimates robustness (Carlini et
-// al., "On evaluating adversarial robustness", 2019).
+// Evaluate counts, over all N samples, those the model classifies correctly
+// both clean and under every attack of a list, and reports per sample
+// whether it was broken (Foolbox's success array) and by which attack.
+// Audit returns in a table the usual symptoms of an evaluation that
+// overestimates robustness (Carlini et al., "On evaluating adversarial
+// robustness", 2019).
 package attack

@@ -5,8 +5,13 @@ import (
 	"fmt"
 	"strings"
 
+	"pointwise/lib/internal/numeric"
 	"pointwise/lib/mlp"
 )
+
+// DefaultEvalBatch is the batch size of Evaluate and TransferAccuracy when
+// their batch argument is 0.
+const DefaultEvalBatch = 128
 
 // Values of EnsembleResult.BrokenBy and Ensemble.BrokenBy for the samples no
 // attack broke.
@@ -35,7 +40,8 @@ type EnsembleResult struct {
 	// AutoAttack prints after each attack; it is non-increasing.
 	AccuracyAfter []float64
 	// Success[i] is true when sample i is not robust (clean error or broken
-	// by some attack), as Robustness.Success.
+	// by some attack), as Foolbox's success array; so
+	// Accuracy = 1 − mean(Success).
 	Success []bool
 	// BrokenBy[i] is the index in Attacks of the first attack that broke
 	// sample i, Robust, or CleanError.
@@ -137,7 +143,7 @@ func (e *Ensemble[T]) Perturb(dst, x []T, labels []int, n int) error {
 	}
 	for i, y := range labels {
 		e.BrokenBy[i] = Robust
-		if argmax(e.z[i*c:(i+1)*c]) != y {
+		if numeric.Argmax(e.z[i*c:(i+1)*c]) != y {
 			e.BrokenBy[i] = CleanError
 		}
 	}
@@ -165,7 +171,7 @@ func (e *Ensemble[T]) Perturb(dst, x []T, labels []int, n int) error {
 			return err
 		}
 		for r, i := range e.idx[:m] {
-			if argmax(e.z[r*c:(r+1)*c]) != labels[i] {
+			if numeric.Argmax(e.z[r*c:(r+1)*c]) != labels[i] {
 				e.BrokenBy[i] = k
 				copy(dst[i*in:(i+1)*in], adv[r*in:(r+1)*in])
 			}

@@ -56,12 +56,17 @@ func ExamplePGD() {
 	// PGD-20-L2: [0.4553 0.5894]
 }
 
-// Robust accuracy of the linear classifier under FGSM: a sample of margin m
-// survives radius ε while m > ε‖w‖₁ = 6ε, so the four samples below (margins
-// 0.4, 1.4, 1.6, 0.2) fall at ε = 0.067, 0.233, 0.267 and 0.033.
-func ExampleRobustAccuracy() {
+// Robust accuracy of the linear classifier under FGSM, a robustness curve:
+// a sample of margin m survives radius ε while m > ε‖w‖₁ = 6ε, so the four
+// samples below (margins 0.4, 1.4, 1.6, 0.2) fall at ε = 0.067, 0.233,
+// 0.267 and 0.033.
+func ExampleEvaluate_curve() {
 	net := linear()
 	obj, err := attack.NewCrossEntropy(net, 4)
+	if err != nil {
+		panic(err)
+	}
+	model, err := attack.NewNetworkModel(net, 4)
 	if err != nil {
 		panic(err)
 	}
@@ -72,15 +77,13 @@ func ExampleRobustAccuracy() {
 		0.5, 0.3,
 	}
 	labels := []int{0, 0, 1, 1}
-	fgsm := func(eps float64) attack.Attack[float64] {
-		return &attack.FGSM[float64]{Objective: obj, Epsilon: eps}
-	}
-	res, err := attack.RobustAccuracy(net, fgsm, x, labels, []float64{0, 0.05, 0.1, 0.25}, 4, nil)
-	if err != nil {
-		panic(err)
-	}
-	for _, r := range res {
-		fmt.Printf("%s ε=%.2f accuracy=%.2f n=%d broken=%v\n", r.Attack, r.Epsilon, r.Accuracy, r.N, r.Success)
+	for _, eps := range []float64{0, 0.05, 0.1, 0.25} {
+		fgsm := &attack.FGSM[float64]{Objective: obj, Epsilon: eps}
+		r, err := attack.Evaluate[float64](model, []attack.Attack[float64]{fgsm}, x, labels, 4)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%s ε=%.2f accuracy=%.2f n=%d broken=%v\n", r.Attacks[0], eps, r.Accuracy, r.N, r.Success)
 	}
 	// Output:
 	// FGSM ε=0.00 accuracy=1.00 n=4 broken=[false false false false]

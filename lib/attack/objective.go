@@ -7,108 +7,9 @@ import (
 	"math/rand/v2"
 
 	"pointwise/lib/internal/linalg"
+	"pointwise/lib/internal/numeric"
 	"pointwise/lib/mlp"
 )
-
-// CrossEntropy is the adversarial objective of one network (eq. 3 of the
-// paper; the loss of Goodfellow et al. 2015 and Madry et al. 2018): the
-// softmax cross-entropy of the network's logits z(x) to the true label y,
-//
-//	ℓ(x, y) = log Σ_c exp z_c(x) − z_y(x),
-//	∇_x ℓ = J_z(x)ᵀ (softmax(z(x)) − e_y),
-//
-// per sample (not averaged over the batch, unlike mlp.CrossEntropy). The
-// gradient costs one forward and one input-only backward pass (no weight
-// gradients). It holds a tape for batches of up to maxBatch rows: it is not
-// safe for concurrent use, and sees later changes to the network's weights.
-type CrossEntropy[T mlp.Float] struct {
-	net   *mlp.Network[T]
-	tape  *mlp.Tape[T]
-	dy    []T
-	pred  []int
-	lastN int
-}
-
-var (
-	_ Objective[float32]     = (*CrossEntropy[float32])(nil)
-	_ LossEvaluator[float32] = (*CrossEntropy[float32])(nil)
-	_ Classifier             = (*CrossEntropy[float32])(nil)
-)
-
-// NewCrossEntropy returns the cross-entropy objective of net for batches of
-// at most maxBatch ≥ 1 samples.
-func NewCrossEntropy[T mlp.Float](net *mlp.Network[T], maxBatch int) (*CrossEntropy[T], error) {
-	if net == nil {
-		return nil, errors.New("attack: network nil: need a *mlp.Network")
-	}
-	if maxBatch < 1 {
-		return nil, fmt.Errorf("attack: maxBatch = %d out of range: need ≥ 1", maxBatch)
-	}
-	tp, err := net.NewTape(maxBatch)
-	if err != nil {
-		return nil, fmt.Errorf("attack: %w", err)
-	}
-	return &CrossEntropy[T]{
-		net:  net,
-		tape: tp,
-		dy:   make([]T, maxBatch*net.Out()),
-		pred: make([]int, maxBatch),
-	}, nil
-}
-
-// MaxBatch returns the largest batch the objective accepts.
-func (o *CrossEntropy[T]) MaxBatch() int { return o.tape.MaxBatch() }
-
-// Gradient implements Objective: dx[:n*in] receives ∇_x ℓ(x_i, y_i) row by
-// row and loss[:n] (if loss is non-nil) the losses ℓ(x_i, y_i).
-func (o *CrossEntropy[T]) Gradient(dx []T, loss []float64, x []T, labels []int, n int) error {
-	if len(dx) < n*o.net.In() {
-		return fmt.Errorf("attack: gradient length %d shorter than n = %d × input width %d", len(dx), n, o.net.In())
-	}
-	if err := o.forward(loss, x, labels, n); err != nil {
-		return err
-	}
-	if _, err := o.tape.InputGradient(dx[:n*o.net.In()], o.dy[:n*o.net.Out()]); err != nil {
-		return fmt.Errorf("attack: %w", err)
-	}
-	return nil
-}
-
-// Loss implements LossEvaluator with a forward pass only.
-func (o *CrossEntropy[T]) Loss(loss []float64, x []T, labels []int, n int) error {
-	return o.forward(loss, x, labels, n)
-}
-
-// Predictions implements Classifier.
-func (o *CrossEntropy[T]) Predictions(dst []int, n int) error {
-	return copyPredictions(dst, o.pred, n, o.lastN)
-}
-
-// forward computes the logits, the per-sample losses, the predictions and
-// ∂ℓ/∂z into o.dy.
-func (o *CrossEntropy[T]) forward(loss []float64, x []T, labels []int, n int) error {
-	o.lastN = 0
-	c := o.net.Out()
-	if err := checkObjective(loss, x, labels, n, o.net.In(), c, o.tape.MaxBatch()); err != nil {
-		return err
-	}
-	z, err := o.tape.Forward(x)
-	if err != nil {
-		return fmt.Errorf("attack: %w", err)
-	}
-	for i, y := range labels {
-		l := ceRow(o.dy[i*c:(i+1)*c], z[i*c:(i+1)*c], y, 1)
-		if math.IsNaN(l) || math.IsInf(l, 0) {
-			return fmt.Errorf("attack: cross-entropy of sample %d = %v: need finite logits (check the network's weights)", i, l)
-		}
-		if loss != nil {
-			loss[i] = l
-		}
-		o.pred[i] = argmax(z[i*c : (i+1)*c])
-	}
-	o.lastN = n
-	return nil
-}
 
 // HeadLoss is the loss RandomHeads scores each random head's output with.
 // The zero value is HeadCrossEntropy.
@@ -349,7 +250,7 @@ func (o *RandomHeads[T]) eval(loss []float64, x []T, labels []int, n int) error 
 			s := i*kc + k*c
 			zr, dr := o.z[s:s+c], o.dz[s:s+c]
 			if o.HeadLoss == HeadCrossEntropy {
-				l += ceRow(dr, zr, y, inv)
+				l += numeric.CrossEntropy(dr, zr, y, inv)
 				continue
 			}
 			for j, v := range zr {
@@ -367,45 +268,6 @@ func (o *RandomHeads[T]) eval(loss []float64, x []T, labels []int, n int) error 
 		}
 	}
 	return nil
-}
-
-// ceRow returns the cross-entropy log Σ_c exp z_c − z_y of one row of
-// logits, with the log-sum-exp shifted by the row maximum, and writes
-// scale·(softmax(z) − e_y) into d. The label's component is computed as
-// −scale·Σ_{c≠y} p_c, not as p_y − 1: on a confidently classified sample p_y
-// rounds to 1 in float32 and the difference would lose all its digits,
-// leaving an input gradient a few per cent off (the audit's
-// finite-difference check saw it on standard networks).
-func ceRow[T mlp.Float](d, z []T, y int, scale float64) float64 {
-	m := math.Inf(-1)
-	for _, v := range z {
-		m = max(m, float64(v))
-	}
-	var s float64
-	for _, v := range z {
-		s += math.Exp(float64(v) - m)
-	}
-	lse := m + math.Log(s)
-	var rest float64
-	for j, v := range z {
-		p := math.Exp(float64(v) - lse)
-		d[j] = T(scale * p)
-		if j != y {
-			rest += p
-		}
-	}
-	d[y] = T(-scale * rest)
-	return lse - float64(z[y])
-}
-
-func argmax[T mlp.Float](x []T) int {
-	best := 0
-	for j, v := range x {
-		if v > x[best] {
-			best = j
-		}
-	}
-	return best
 }
 
 // checkShape validates a batch x of n rows of width in for a workspace of

@@ -288,25 +288,79 @@ func TestRandomHeadsSeeded(t *testing.T) {
 	}
 }
 
-// TestCrossEntropySaturated checks the label's component of ∂ℓ/∂z on a
-// confidently classified row, z = (30, 0, …, 0) with 10 classes: it is
-// −(1 − p_y) = −Σ_{c≠y} p_c = −9e^{−30}/(1 + 9e^{−30}), about −8.4e-13, which
-// float32 holds to 6e-8 relative; 1 − p_y computed in float32 would be 0.
+// identityModel is the model whose logits are its inputs, z(x) = x, so
+// that an objective's input gradient is its gradient in the logits.
+type identityModel[T mlp.Float] struct{ classes int }
+
+func (m identityModel[T]) In() int                        { return m.classes }
+func (m identityModel[T]) Out() int                       { return m.classes }
+func (m identityModel[T]) Logits(dst, x []T) error        { copy(dst, x); return nil }
+func (m identityModel[T]) InputGradient(dx, dz []T) error { copy(dx, dz); return nil }
+
+// confident returns the logits (a, 0, …, 0) of c classes.
+func confident[T mlp.Float](a float64, c int) []T {
+	z := make([]T, c)
+	z[0] = T(a)
+	return z
+}
+
+// TestCrossEntropySaturated checks the cross-entropy objective's gradient
+// in the logits on confidently classified rows z = (a, 0, …, 0), label 0,
+// where 1 − p_0 = (C − 1)e^{−a}/(1 + (C − 1)e^{−a}) falls to 2e-34 at a = 80
+// and p_0 − 1 computed in float32 (from a = 17) or float64 (from a = 37)
+// would be 0, and on rows with a wrong label. The reference is central
+// differences of the float64 objective's loss, which near 0 is accurate to
+// its own relative precision (so the difference resolves gradients of any
+// size), with step h = 1e-4 (truncation h²/6 ≈ 2e-9 relative). Each float32
+// component must hold to a few float32 roundings, each float64 component to
+// the difference's accuracy.
 func TestCrossEntropySaturated(t *testing.T) {
-	z := make([]float32, 10)
-	z[0] = 30
-	d := make([]float32, 10)
-	ceRow(d, z, 0, 1)
-	want := -9 * math.Exp(-30) / (1 + 9*math.Exp(-30))
-	if got := float64(d[0]); math.Abs(got-want) > 1e-6*math.Abs(want) {
-		t.Errorf("∂ℓ/∂z_y = %g, want %g (relative error %.1g)", got, want, math.Abs(got-want)/math.Abs(want))
-	}
-	var sum float64
-	for _, v := range d {
-		sum += float64(v)
-	}
-	// The components sum to 0 (softmax sums to 1), to float32 rounding of each.
-	if math.Abs(sum) > 1e-6*math.Abs(want) {
-		t.Errorf("components sum to %g, want 0", sum)
+	const h = 1e-4
+	for _, tc := range []struct {
+		a    float64
+		c, y int
+	}{
+		{5, 3, 0},
+		{5, 3, 1},
+		{20, 10, 0},
+		{30, 10, 0},
+		{40, 10, 0},
+		{80, 2, 0},
+	} {
+		o64, err := NewLogitObjective[float64](identityModel[float64]{tc.c}, LossCE, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o32, err := NewLogitObjective[float32](identityModel[float32]{tc.c}, LossCE, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		z64, z32 := confident[float64](tc.a, tc.c), confident[float32](tc.a, tc.c)
+		g64, g32 := make([]float64, tc.c), make([]float32, tc.c)
+		y := []int{tc.y}
+		if err := o64.Gradient(g64, nil, z64, y, 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := o32.Gradient(g32, nil, z32, y, 1); err != nil {
+			t.Fatal(err)
+		}
+		loss := make([]float64, 1)
+		lossAt := func(j int, d float64) float64 {
+			z := append([]float64(nil), z64...)
+			z[j] += d
+			if err := o64.Loss(loss, z, y, 1); err != nil {
+				t.Fatal(err)
+			}
+			return loss[0]
+		}
+		for j := range tc.c {
+			want := (lossAt(j, h) - lossAt(j, -h)) / (2 * h)
+			if !scalar.EqualWithinRel(g64[j], want, 1e-7) {
+				t.Errorf("a = %g, C = %d, y = %d: float64 ∂ℓ/∂z_%d = %.10g, central differences %.10g", tc.a, tc.c, tc.y, j, g64[j], want)
+			}
+			if !scalar.EqualWithinRel(float64(g32[j]), want, 1e-6) {
+				t.Errorf("a = %g, C = %d, y = %d: float32 ∂ℓ/∂z_%d = %.8g, central differences %.10g", tc.a, tc.c, tc.y, j, g32[j], want)
+			}
+		}
 	}
 }

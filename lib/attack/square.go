@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"pointwise/lib/internal/numeric"
 	"pointwise/lib/mlp"
 )
 
@@ -342,7 +343,7 @@ func (a *Square[T]) score(cand []T, labels []int, m, in, classes int) error {
 		if math.IsNaN(mg) {
 			return fmt.Errorf("attack: Square: margin of sample %d is NaN: need finite logits (check the model)", i)
 		}
-		s := argmax(z) != y
+		s := numeric.Argmax(z) != y
 		if s || mg < a.bestM[i] {
 			a.bestM[i], a.succ[i] = mg, s
 			copy(a.best[i*in:(i+1)*in], cand[k*in:(k+1)*in])

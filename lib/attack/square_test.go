@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"pointwise/lib/internal/numeric"
 	"pointwise/lib/mlp"
 )
 
@@ -57,7 +58,7 @@ func testSquareBall[T mlp.Float](t *testing.T, tol float64) {
 		}
 		labels := make([]int, n)
 		for i := range labels {
-			labels[i] = argmax(z[i*classes : (i+1)*classes])
+			labels[i] = numeric.Argmax(z[i*classes : (i+1)*classes])
 		}
 		dst, again := make([]T, len(x)), make([]T, len(x))
 		for _, eps := range []float64{0, 0.01, 0.1, 0.5, 1} {

@@ -88,27 +88,11 @@ func TestValidate(t *testing.T) {
 			_, err = h.Head(4)
 			return err
 		}, []string{"head k = 4", "0 ≤ k < K = 4"}},
-		{"RobustAccuracy batch<0", func() error {
-			_, err := RobustAccuracy(net, func(e float64) Attack[float64] { return eps(e) }, x, labels, []float64{0.1}, -1, nil)
-			return err
-		}, []string{"batch = -1", "≥ 1"}},
-		{"RobustAccuracy ε NaN", func() error {
-			_, err := RobustAccuracy(net, func(e float64) Attack[float64] { return eps(e) }, x, labels, []float64{0.1, nan}, 0, nil)
-			return err
-		}, []string{"epsilons[1] = NaN", "finite and ≥ 0"}},
-		{"RobustAccuracy ε>1", func() error {
-			_, err := RobustAccuracy(net, func(e float64) Attack[float64] { return eps(e) }, x, labels, []float64{1.5}, 0, nil)
-			return err
-		}, []string{"Epsilon = 1.5", "0 ≤ ε ≤ 1"}},
-		{"RobustAccuracy no ε", func() error {
-			_, err := RobustAccuracy(net, func(e float64) Attack[float64] { return eps(e) }, x, labels, nil, 0, nil)
-			return err
-		}, []string{"no epsilons", "at least one"}},
-		{"RobustAccuracy label", func() error {
-			_, err := RobustAccuracy(net, func(e float64) Attack[float64] { return eps(e) }, x, []int{5, 0}, []float64{0.1}, 0, nil)
-			return err
-		}, []string{"label 5 of sample 0", "0 to 2"}},
 		{"Evaluate batch<0", func() error { _, err := Evaluate(model, []Attack[float64]{eps(0.1)}, x, labels, -4); return err }, []string{"batch = -4", "≥ 1"}},
+		{"Evaluate labels", func() error {
+			_, err := Evaluate(model, []Attack[float64]{eps(0.1)}, x, append(labels, 0), 0)
+			return err
+		}, []string{"input length", "labels × input width"}},
 		{"Evaluate no attacks", func() error { _, err := Evaluate(model, nil, x, labels, 0); return err }, []string{"Attacks empty", "at least one"}},
 		{"Audit ε=0", func() error { _, err := Audit(model, x, labels, 0, AuditSettings[float64]{}); return err }, []string{"ε = 0", "0 < ε ≤ 1"}},
 		{"Audit ε>1", func() error { _, err := Audit(model, x, labels, 3, AuditSettings[float64]{}); return err }, []string{"Epsilon = 3", "0 ≤ ε ≤ 1"}},
@@ -121,8 +105,6 @@ func TestValidate(t *testing.T) {
 			_, err := Audit(model, x, labels, 0.1, AuditSettings[float64]{LargeEpsilon: 1.5})
 			return err
 		}, []string{"LargeEpsilon = 1.5", "0 < ε ≤ 1"}},
-		{"GradientFindings batch<0", func() error { _, err := GradientFindings[float64](ce, x, labels, -1); return err }, []string{"batch = -1", "≥ 1"}},
-		{"NoiseFindings lengths", func() error { _, err := NoiseFindings(make([]Robustness, 2), make([]Robustness, 1)); return err }, []string{"2 attack results and 1 noise results", "one of each per ε"}},
 	}
 	validatetest.Run(t, cases)
 }

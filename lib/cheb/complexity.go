@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"gonum.org/v1/gonum/mat"
+
+	"pointwise/lib/internal/numeric"
 )
 
 // SampleComplexity is the sample-complexity experiment of fig3: for
@@ -58,9 +60,9 @@ type SampleComplexity struct {
 	LowerQuantile, UpperQuantile float64
 }
 
-// ErrorCurvePoint is one row of the error-against-m curve: quantiles over H
+// CurvePoint is one row of the error-against-m curve: quantiles over H
 // of the sup-norm error of the m-point rule on grid Grid.
-type ErrorCurvePoint struct {
+type CurvePoint struct {
 	Grid GridKind
 	M    int // number of points; the rule has degree M-1
 
@@ -70,11 +72,11 @@ type ErrorCurvePoint struct {
 }
 
 // Header returns the CSV header of Record: grid,m,median_sup_error.
-func (ErrorCurvePoint) Header() []string { return []string{"grid", "m", "median_sup_error"} }
+func (CurvePoint) Header() []string { return []string{"grid", "m", "median_sup_error"} }
 
 // Record returns the CSV fields grid, m and median_sup_error, with floats in
 // the shortest form that reads back exactly.
-func (p ErrorCurvePoint) Record() []string {
+func (p CurvePoint) Record() []string {
 	return []string{p.Grid.String(), strconv.Itoa(p.M), formatFloat(p.Median)}
 }
 
@@ -107,7 +109,7 @@ func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) 
 type SampleComplexityResult struct {
 	// Curve has one row per grid and m = 1..MaxPoints, grids in the order
 	// of SampleComplexity.Grids.
-	Curve []ErrorCurvePoint
+	Curve []CurvePoint
 
 	// Samples has one row per grid and ε, in the order of Grids and
 	// Epsilons.
@@ -249,12 +251,12 @@ func (c SampleComplexity) Run() (SampleComplexityResult, error) {
 		for m := 1; m <= c.MaxPoints; m++ {
 			e := slices.Clone(sup[g][m-1])
 			slices.Sort(e)
-			medians[m-1] = quantile(e, 0.5)
-			res.Curve = append(res.Curve, ErrorCurvePoint{
+			medians[m-1] = numeric.Quantile(0.5, e)
+			res.Curve = append(res.Curve, CurvePoint{
 				Grid: kind, M: m,
 				Median: medians[m-1],
-				Lower:  quantile(e, c.LowerQuantile),
-				Upper:  quantile(e, c.UpperQuantile),
+				Lower:  numeric.Quantile(c.LowerQuantile, e),
+				Upper:  numeric.Quantile(c.UpperQuantile, e),
 			})
 		}
 		for _, eps := range c.Epsilons {
@@ -266,21 +268,6 @@ func (c SampleComplexity) Run() (SampleComplexityResult, error) {
 		}
 	}
 	return res, nil
-}
-
-// quantile returns the p-quantile of sorted x by linear interpolation
-// between order statistics at h = (n-1)p (Hyndman and Fan 1996, type 7).
-func quantile(sorted []float64, p float64) float64 {
-	h := float64(len(sorted)-1) * p
-	lo := int(math.Floor(h))
-	if lo >= len(sorted)-1 {
-		return sorted[len(sorted)-1]
-	}
-	f := h - float64(lo)
-	if f == 0 {
-		return sorted[lo]
-	}
-	return sorted[lo] + f*(sorted[lo+1]-sorted[lo])
 }
 
 // experimentGrid holds one grid kind's share of SampleComplexity.Run.
@@ -335,7 +322,7 @@ func (e *experimentGrid) supFixed(m int) ([]float64, error) {
 	sup := make([]float64, draws)
 	col := make([]float64, len(e.xe))
 	for d := range sup {
-		sup[d] = supAbs(mat.Col(col, d, &p))
+		sup[d] = numeric.SupNorm(mat.Col(col, d, &p))
 	}
 	return sup, nil
 }
@@ -371,20 +358,7 @@ func (e *experimentGrid) supRandom(m int) ([]float64, error) {
 		for i, x := range e.xe {
 			col[i] -= p(x)
 		}
-		sup[d] = supAbs(col)
+		sup[d] = numeric.SupNorm(col)
 	}
 	return sup, nil
-}
-
-// supAbs returns max |v_i|, +Inf if any v_i is NaN.
-func supAbs(v []float64) float64 {
-	var s float64
-	for _, x := range v {
-		a := math.Abs(x)
-		if math.IsNaN(a) {
-			return math.Inf(1)
-		}
-		s = max(s, a)
-	}
-	return s
 }

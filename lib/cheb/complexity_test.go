@@ -29,7 +29,7 @@ func TestSampleComplexityFig3(t *testing.T) {
 	if len(res.Curve) != 4*64 || len(res.Samples) != 4*4 {
 		t.Fatalf("%d curve rows and %d sample rows, want 256 and 16", len(res.Curve), len(res.Samples))
 	}
-	curve := map[GridKind][]ErrorCurvePoint{}
+	curve := map[GridKind][]CurvePoint{}
 	for _, p := range res.Curve {
 		curve[p.Grid] = append(curve[p.Grid], p)
 		if !(p.Lower <= p.Median && p.Median <= p.Upper) {
@@ -66,7 +66,7 @@ func TestSampleComplexityFig3(t *testing.T) {
 	}
 	for _, g := range []GridKind{Equispaced, Random} {
 		c := curve[g]
-		best := slices.MinFunc(c, func(a, b ErrorCurvePoint) int { return cmpFloat(a.Median, b.Median) })
+		best := slices.MinFunc(c, func(a, b CurvePoint) int { return cmpFloat(a.Median, b.Median) })
 		if last := c[len(c)-1]; last.Median < 100*best.Median || best.M > 16 {
 			t.Errorf("%v: median error %v at m=64, minimum %v at m=%d: want it to grow with m", g, last.Median, best.Median, best.M)
 		}
@@ -86,8 +86,8 @@ func cmpFloat(a, b float64) int {
 }
 
 // curveCSV is the fig3 curve table with the quantile band added.
-func curveCSV(rows []ErrorCurvePoint) [][]string {
-	out := [][]string{append(ErrorCurvePoint{}.Header(), "lower_sup_error", "upper_sup_error")}
+func curveCSV(rows []CurvePoint) [][]string {
+	out := [][]string{append(CurvePoint{}.Header(), "lower_sup_error", "upper_sup_error")}
 	for _, r := range rows {
 		out = append(out, append(r.Record(), formatFloat(r.Lower), formatFloat(r.Upper)))
 	}
@@ -190,26 +190,6 @@ func TestSampleComplexityErrors(t *testing.T) {
 		_, err := tc.c.Run()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want one mentioning %q", err, tc.want)
-		}
-	}
-}
-
-func TestQuantile(t *testing.T) {
-	// Hyndman-Fan type 7 (numpy's default): h = (n-1)p, linear between
-	// order statistics; the median of an even sample is the midpoint.
-	for _, tc := range []struct {
-		x    []float64
-		p    float64
-		want float64
-	}{
-		{[]float64{1, 2, 3, 4}, 0.5, 2.5},
-		{[]float64{1, 2, 3, 4, 5}, 0.5, 3},
-		{[]float64{0, 10}, 0.1, 1},
-		{[]float64{0, 10}, 1, 10},
-		{[]float64{7}, 0.9, 7},
-	} {
-		if got := quantile(tc.x, tc.p); got != tc.want {
-			t.Errorf("quantile(%v, %g) = %v, want %v", tc.x, tc.p, got, tc.want)
 		}
 	}
 }

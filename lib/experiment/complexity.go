@@ -10,22 +10,24 @@ import (
 	"time"
 
 	"pointwise/lib/cheb"
+	"pointwise/lib/internal/numeric"
 	"pointwise/lib/objective"
 )
 
-// SampleComplexity is fig3's sample-complexity experiment for any learner:
-// for each grid, each m in Ms and each of Draws targets h ~ Targets, the
-// Learner is fitted to the m grid points labelled by h, and its sup-norm
-// error max |ĥ − h| is measured on EvalPoints equispaced points of [-1, 1].
+// SampleComplexity is fig3's sample-complexity experiment for any learning
+// rule: for each grid, each m in Ms and each of Draws targets h ~ Targets,
+// the Rule is fitted to the m grid points labelled by h, and its sup-norm
+// error max |ĥ − h| is measured on EvalPoints equispaced points of [-1, 1]
+// (+Inf where ĥ − h is NaN).
 // Over the draws it reports the median error against m and m(ε), the smallest
 // m in Ms whose median error is ≤ ε.
 //
-// Draw d uses the same target and the same learner seed on every grid and
+// Draw d uses the same target and the same rule seed on every grid and
 // every m (common random numbers), so the curves differ only through the
 // grids and m. A random grid is drawn afresh for every (m, d).
 type SampleComplexity struct {
-	// Learner is the learning rule; it must be safe for concurrent use.
-	Learner Learner
+	// Rule is the learning rule; it must be safe for concurrent use.
+	Rule Rule
 	// Targets is the distribution H of targets on [-1, 1].
 	Targets objective.Distribution
 	// Grids are the training grids to compare.
@@ -40,9 +42,9 @@ type SampleComplexity struct {
 	// Epsilons are the target errors of m(ε). If Epsilons is nil, they are
 	// {1e-1, 1e-2, 1e-3, 1e-4}.
 	Epsilons []float64
-	// Seed seeds the targets, the random grids and the learner, each from
+	// Seed seeds the targets, the random grids and the rule, each from
 	// streams of its own: target d is drawn from rand.NewPCG(Seed,
-	// TargetStream+d), and the learner gets seed Seed<<32 + d + 1 for
+	// TargetStream+d), and the rule gets seed Seed<<32 + d + 1 for
 	// draw d; for seeds below 2^32 none of them is rand.NewPCG(Seed, Seed),
 	// the stream a notebook may use for the class's own network.
 	Seed uint64
@@ -69,7 +71,7 @@ type CurvePoint struct {
 	// its data.
 	TrainMedian float64
 	// Errors are the sup-norm errors of the draws, in draw order: draw d
-	// has the same target and learner seed on every grid, so grids can be
+	// has the same target and rule seed on every grid, so grids can be
 	// compared draw by draw.
 	Errors []float64
 }
@@ -83,8 +85,9 @@ type SampleCount struct {
 	Reached bool
 }
 
-// Result holds the experiment's two tables, grids in the order of Grids.
-type Result struct {
+// SampleComplexityResult holds the experiment's two tables, grids in the
+// order of Grids (cheb.SampleComplexityResult for fig3's).
+type SampleComplexityResult struct {
 	Curve   []CurvePoint  // one row per grid and m
 	Samples []SampleCount // one row per grid and ε
 	// Elapsed is the wall time Run took.
@@ -92,7 +95,7 @@ type Result struct {
 }
 
 // Point returns the curve point of grid at m, and whether there is one.
-func (r Result) Point(grid string, m int) (CurvePoint, bool) {
+func (r SampleComplexityResult) Point(grid string, m int) (CurvePoint, bool) {
 	for _, p := range r.Curve {
 		if p.Grid == grid && p.M == m {
 			return p, true
@@ -102,7 +105,7 @@ func (r Result) Point(grid string, m int) (CurvePoint, bool) {
 }
 
 // Count returns m(ε) of grid, and whether there is a row for it.
-func (r Result) Count(grid string, eps float64) (SampleCount, bool) {
+func (r SampleComplexityResult) Count(grid string, eps float64) (SampleCount, bool) {
 	for _, s := range r.Samples {
 		if s.Grid == grid && s.Epsilon == eps {
 			return s, true
@@ -113,9 +116,9 @@ func (r Result) Count(grid string, eps float64) (SampleCount, bool) {
 
 // Wins returns in how many draws grid a's sup-norm error at m is below grid
 // b's, and the number of draws: a paired comparison, since draw d has the
-// same target and learner seed on both grids. It returns an error when
+// same target and rule seed on both grids. It returns an error when
 // either grid has no point at m.
-func (r Result) Wins(a, b string, m int) (wins, draws int, err error) {
+func (r SampleComplexityResult) Wins(a, b string, m int) (wins, draws int, err error) {
 	pa, okA := r.Point(a, m)
 	pb, okB := r.Point(b, m)
 	if !okA || !okB {
@@ -130,8 +133,8 @@ func (r Result) Wins(a, b string, m int) (wins, draws int, err error) {
 }
 
 func (c SampleComplexity) withDefaults() (SampleComplexity, error) {
-	if c.Learner == nil {
-		return c, fmt.Errorf("experiment: SampleComplexity.Learner is nil")
+	if c.Rule == nil {
+		return c, fmt.Errorf("experiment: SampleComplexity.Rule is nil")
 	}
 	if c.Targets == nil {
 		return c, fmt.Errorf("experiment: SampleComplexity.Targets is nil")
@@ -188,15 +191,15 @@ func (c SampleComplexity) withDefaults() (SampleComplexity, error) {
 type fit struct{ g, i, d int }
 
 // Run runs the experiment.
-func (c SampleComplexity) Run() (Result, error) {
+func (c SampleComplexity) Run() (SampleComplexityResult, error) {
 	start := time.Now()
 	c, err := c.withDefaults()
 	if err != nil {
-		return Result{}, err
+		return SampleComplexityResult{}, err
 	}
 	eval, err := cheb.EquispacedPoints(nil, c.EvalPoints, cheb.Domain{})
 	if err != nil {
-		return Result{}, err
+		return SampleComplexityResult{}, err
 	}
 	targets := make([]objective.Hypothesis, c.Draws)
 	truth := make([][]float64, c.Draws) // h at the evaluation points
@@ -251,19 +254,21 @@ func (c SampleComplexity) Run() (Result, error) {
 	close(jobs)
 	wg.Wait()
 	if firstErr != nil {
-		return Result{}, firstErr
+		return SampleComplexityResult{}, firstErr
 	}
 
-	var res Result
+	var res SampleComplexityResult
 	for g, grid := range c.Grids {
 		med := make([]float64, nm)
 		for i, m := range c.Ms {
 			k := index(fit{g, i, 0})
-			s, t := sup[k:k+c.Draws], train[k:k+c.Draws]
-			med[i] = Quantile(s, 0.5)
+			errs := sup[k : k+c.Draws]
+			s := slices.Sorted(slices.Values(errs))
+			t := slices.Sorted(slices.Values(train[k : k+c.Draws]))
+			med[i] = numeric.Quantile(0.5, s)
 			res.Curve = append(res.Curve, CurvePoint{Grid: grid.Name, M: m,
-				Median: med[i], Lower: Quantile(s, 0.1), Upper: Quantile(s, 0.9), TrainMedian: Quantile(t, 0.5),
-				Errors: slices.Clone(s)})
+				Median: med[i], Lower: numeric.Quantile(0.1, s), Upper: numeric.Quantile(0.9, s),
+				TrainMedian: numeric.Quantile(0.5, t), Errors: slices.Clone(errs)})
 		}
 		for _, eps := range c.Epsilons {
 			sc := SampleCount{Grid: grid.Name, Epsilon: eps}
@@ -291,18 +296,19 @@ func (c SampleComplexity) one(j fit, h objective.Hypothesis, truth, eval, pred [
 		return 0, 0, fmt.Errorf("experiment: grid %q returned %d points for m = %d", grid.Name, len(x), m)
 	}
 	y := values(h, x)
-	p, err := c.Learner.Learn(x, y, c.Seed<<32+uint64(j.d)+1)
+	p, err := c.Rule.Fit(x, y, c.Seed<<32+uint64(j.d)+1)
 	if err != nil {
 		return 0, 0, fmt.Errorf("experiment: grid %q, m = %d, draw %d: %w", grid.Name, m, j.d, err)
 	}
-	if _, err := p.Predict(pred, eval); err != nil {
-		return 0, 0, err
+	p.PredictBatch(pred, eval)
+	at := p.PredictBatch(nil, x)
+	for i, v := range truth {
+		pred[i] -= v
 	}
-	at, err := p.Predict(nil, x)
-	if err != nil {
-		return 0, 0, err
+	for i, v := range y {
+		at[i] -= v
 	}
-	return maxAbsDiff(pred, truth), maxAbsDiff(at, y), nil
+	return numeric.SupNorm(pred), numeric.SupNorm(at), nil
 }
 
 // values returns h at the 1-D points x.
@@ -312,33 +318,4 @@ func values(h objective.Hypothesis, x []float64) []float64 {
 		y[i] = h.Value([]float64{t})
 	}
 	return y
-}
-
-// maxAbsDiff returns max_i |a_i − b_i|, NaN if any difference is NaN.
-func maxAbsDiff(a, b []float64) float64 {
-	var m float64
-	for i := range a {
-		d := math.Abs(a[i] - b[i])
-		if math.IsNaN(d) {
-			return math.NaN()
-		}
-		m = max(m, d)
-	}
-	return m
-}
-
-// Quantile returns the q-quantile of v, interpolating linearly between order
-// statistics (Hyndman and Fan's type 7, numpy's default). v is not modified.
-// It returns NaN for an empty v.
-func Quantile(v []float64, q float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	s := slices.Sorted(slices.Values(v))
-	h := q * float64(len(s)-1)
-	lo := int(math.Floor(h))
-	if lo >= len(s)-1 {
-		return s[len(s)-1]
-	}
-	return s[lo] + (h-float64(lo))*(s[lo+1]-s[lo])
 }

@@ -5,25 +5,26 @@
 // # Sample complexity of a learning rule on a grid
 //
 // [SampleComplexity] generalises cheb.SampleComplexity (fig3) from
-// polynomial interpolation to any [Learner]: for targets h drawn from a
-// distribution H (an objective.Distribution on [-1, 1]), each training grid
-// ([Grid]) and each number of points m, the learner is fitted to the m points
+// polynomial interpolation to any learning [Rule]: for targets h drawn from
+// a distribution H (an objective.Distribution on [-1, 1]), each training
+// grid ([Grid]) and each number of points m, the rule is fitted to the m points
 // labelled by h and its sup-norm error max |ĥ − h| is measured on an
 // equispaced evaluation grid. Over the draws of h it reports the median error
 // against m and m(ε), the smallest m whose median error is ≤ ε.
 //
-// Two learners are provided. [RandomFeatures] is ridge regression of a head
+// Two rules are provided. [RandomFeatures] is ridge regression of a head
 // on a fixed feature map, the rule of fig5 (with the feature layer of a
 // random network this is the random-features model of Rahimi and Recht).
 // [TrainedMLP] trains every weight of a small tanh network by full-batch Adam
-// on the squared loss.
+// on half the mean squared error (mlp.HalfSquaredError). A rule returns a
+// [Hypothesis]: gonum's interp.Predictor with a batched PredictBatch.
 //
 // Grids are the cheb grid kinds ([ChebGrid]) and greedy hard points
 // ([HardGrid]): starting from {−1, 1}, add the maximiser of the hard
 // objective J_H of a linear-Gaussian class one point at a time (fig4's
 // construction, objective.Greedy).
 //
-// [Result.Wins] compares two grids draw by draw, and [Cached] stores a
+// [SampleComplexityResult.Wins] compares two grids draw by draw, and [Cached] stores a
 // result on disk under a key that names every setting, so that a notebook
 // computes an expensive experiment once and reads it back in later cells.
 //

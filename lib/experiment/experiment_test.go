@@ -7,6 +7,9 @@ import (
 	"slices"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/interp"
+
 	"pointwise/lib/cheb"
 	"pointwise/lib/mlp"
 	"pointwise/lib/objective"
@@ -34,51 +37,31 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// learnerFunc adapts a function to a Learner.
-type learnerFunc func(x, y []float64, seed uint64) (Predictor, error)
+// ruleFunc adapts a function to a Rule.
+type ruleFunc func(x, y []float64, seed uint64) (Hypothesis, error)
 
-func (f learnerFunc) Learn(x, y []float64, seed uint64) (Predictor, error) { return f(x, y, seed) }
+func (f ruleFunc) Fit(x, y []float64, seed uint64) (Hypothesis, error) { return f(x, y, seed) }
 
-// predictFunc adapts a function of one point to a Predictor.
-type predictFunc func(float64) float64
+// pointwise adapts an interp.Predictor to a Hypothesis, point by point.
+type pointwise struct{ interp.Predictor }
 
-func (f predictFunc) Predict(dst, x []float64) ([]float64, error) {
-	dst, err := useDst(dst, len(x))
-	if err != nil {
-		return nil, err
-	}
+func (p pointwise) PredictBatch(dst, x []float64) []float64 {
+	dst = useDst(dst, len(x))
 	for i, t := range x {
-		dst[i] = f(t)
+		dst[i] = p.Predict(t)
 	}
-	return dst, nil
+	return dst
 }
 
 // interpolation is fig3's rule: the polynomial of degree m−1 through the m
-// points.
-var interpolation = learnerFunc(func(x, y []float64, _ uint64) (Predictor, error) {
+// points, a cheb.Barycentric.
+var interpolation = ruleFunc(func(x, y []float64, _ uint64) (Hypothesis, error) {
 	b, err := cheb.NewBarycentric(x, y, cheb.Domain{})
 	if err != nil {
 		return nil, err
 	}
-	return predictFunc(b.Predict), nil
+	return pointwise{b}, nil
 })
-
-func TestQuantile(t *testing.T) {
-	// Hyndman and Fan (1996) type 7, by hand: sorted {1, 1, 3, 4, 5},
-	// h = q·(n−1), Q = x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]).
-	v := []float64{3, 1, 4, 1, 5}
-	for _, c := range []struct{ q, want float64 }{{0, 1}, {0.1, 1}, {0.5, 3}, {0.9, 4.6}, {1, 5}} {
-		if got := Quantile(v, c.q); math.Abs(got-c.want) > 1e-15 {
-			t.Errorf("Quantile(%v, %v) = %v; want %v", v, c.q, got, c.want)
-		}
-	}
-	if !slices.Equal(v, []float64{3, 1, 4, 1, 5}) {
-		t.Errorf("Quantile modified its input: %v", v)
-	}
-	if !math.IsNaN(Quantile(nil, 0.5)) {
-		t.Errorf("Quantile(nil) is not NaN")
-	}
-}
 
 func TestRandomFeaturesLearnsItsClass(t *testing.T) {
 	// A head drawn from the class lies in the span of the features, so with
@@ -90,19 +73,20 @@ func TestRandomFeaturesLearnsItsClass(t *testing.T) {
 	rf := must(NewRandomFeatures(fm, 1e-10))
 	h := dist.Sample(rand.New(rand.NewPCG(5, 5)))
 	x := must(cheb.ChebyshevPoints(nil, 40, cheb.Domain{}))
-	p := must(rf.Learn(x, values(h, x), 0))
+	p := must(rf.Fit(x, values(h, x), 0))
 	eval := must(cheb.EquispacedPoints(nil, 501, cheb.Domain{}))
-	got := must(p.Predict(nil, eval))
-	if e := maxAbsDiff(got, values(h, eval)); !(e < supTol) {
+	got := p.PredictBatch(nil, eval)
+	if e := floats.Distance(got, values(h, eval), math.Inf(1)); !(e < supTol) {
 		t.Errorf("sup error of the ridge fit to a head of its own class = %v; want < %v", e, supTol)
 	}
 	// The remembered features give the same predictions as fresh ones.
-	again := must(p.Predict(nil, eval))
-	fresh := must(must(NewRandomFeatures(fm, 1e-10)).Learn(x, values(h, x), 0))
-	first := must(fresh.Predict(nil, eval))
+	again := p.PredictBatch(nil, eval)
+	fresh := must(must(NewRandomFeatures(fm, 1e-10)).Fit(x, values(h, x), 0))
+	first := fresh.PredictBatch(nil, eval)
 	if !slices.Equal(got, again) || !slices.Equal(got, first) {
 		t.Errorf("predictions differ between the memo and fresh features")
 	}
+	checkPointwise(t, p, eval, got)
 	// Ridge on f is mlp's FitHead with the same λ.
 	var tr float64
 	for _, xi := range x {
@@ -116,15 +100,26 @@ func TestRandomFeaturesLearnsItsClass(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := must(refit.Forward(nil, eval))
-	if e := maxAbsDiff(got, want); e > 1e-8 {
+	if e := floats.Distance(got, want, math.Inf(1)); e > 1e-8 {
 		t.Errorf("RandomFeatures and mlp FitHead differ by %v; want ≤ 1e-8", e)
+	}
+}
+
+// checkPointwise checks that h's Predict at each point of x gives its
+// batch prediction batch (the same products in another order: to 1e-12).
+func checkPointwise(t *testing.T, h Hypothesis, x, batch []float64) {
+	t.Helper()
+	for i, v := range x {
+		if got := h.Predict(v); math.Abs(got-batch[i]) > 1e-12 {
+			t.Errorf("Predict(%v) = %v, PredictBatch gives %v", v, got, batch[i])
+		}
 	}
 }
 
 // randomHeads returns the class of random heads on net and its features.
 func randomHeads(t *testing.T, net *mlp.Network[float64]) (*objective.Gaussian, *mlp.FeatureMap) {
 	t.Helper()
-	dist, fm, err := RandomHeads(net)
+	dist, fm, err := RandomHeadClass(net)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,17 +130,18 @@ func TestTrainedMLP(t *testing.T) {
 	x := []float64{-1, -0.3, 0.4, 1}
 	y := []float64{0.5, -0.2, 0.1, 0.7}
 	l := TrainedMLP{Steps: 1000}
-	p := must(l.Learn(x, y, 7))
-	if e := maxAbsDiff(must(p.Predict(nil, x)), y); !(e < 1e-3) {
+	p := must(l.Fit(x, y, 7))
+	if e := floats.Distance(p.PredictBatch(nil, x), y, math.Inf(1)); !(e < 1e-3) {
 		t.Errorf("training error on 4 points after 1000 Adam steps = %v; want < 1e-3", e)
 	}
 	eval := []float64{-0.9, 0, 0.5}
-	a := must(p.Predict(nil, eval))
-	b := must(must(l.Learn(x, y, 7)).Predict(nil, eval))
-	c := must(must(l.Learn(x, y, 8)).Predict(nil, eval))
+	a := p.PredictBatch(nil, eval)
+	b := must(l.Fit(x, y, 7)).PredictBatch(nil, eval)
+	c := must(l.Fit(x, y, 8)).PredictBatch(nil, eval)
 	if !slices.Equal(a, b) {
 		t.Errorf("same seed, different networks: %v and %v", a, b)
 	}
+	checkPointwise(t, p, eval, a)
 	if slices.Equal(a, c) {
 		t.Errorf("seeds 7 and 8 gave the same network")
 	}
@@ -161,14 +157,14 @@ func TestTrainedMLPSettings(t *testing.T) {
 		{LearningRate: math.NaN()},
 		{FinalLearningRate: math.Inf(1)},
 	} {
-		if _, err := l.Learn(x, y, 1); err == nil {
+		if _, err := l.Fit(x, y, 1); err == nil {
 			t.Errorf("TrainedMLP%+v: no error", l)
 		}
 	}
-	if _, err := (TrainedMLP{}).Learn([]float64{0, math.NaN()}, y, 1); err == nil {
+	if _, err := (TrainedMLP{}).Fit([]float64{0, math.NaN()}, y, 1); err == nil {
 		t.Errorf("NaN training point: no error")
 	}
-	if _, err := (TrainedMLP{}).Learn(x, []float64{1}, 1); err == nil {
+	if _, err := (TrainedMLP{}).Fit(x, []float64{1}, 1); err == nil {
 		t.Errorf("one label for two points: no error")
 	}
 }
@@ -228,7 +224,7 @@ func TestSampleComplexityReproducesFig3(t *testing.T) {
 	class := must(objective.NewGaussianDiag(cheb.Basis{Degree: 80}, series.Variances(nil)))
 	ms := []int{8, 16, 24, 32, 40, 48, 56, 64}
 	res := must(SampleComplexity{
-		Learner: interpolation, Targets: class, Ms: ms, Draws: 10, Seed: 1,
+		Rule: interpolation, Targets: class, Ms: ms, Draws: 10, Seed: 1,
 		Grids: []Grid{ChebGrid(cheb.Equispaced), ChebGrid(cheb.Chebyshev)},
 	}.Run())
 	cs, _ := res.Count("chebyshev", 1e-3)
@@ -268,9 +264,9 @@ func TestSampleComplexityDeterministic(t *testing.T) {
 	// workers, and every draw of a deterministic target is the same.
 	dist, fm := randomHeads(t, smallNet(t, 8, 1))
 	rf := must(NewRandomFeatures(fm, 0))
-	run := func(workers int, targets objective.Distribution) Result {
+	run := func(workers int, targets objective.Distribution) SampleComplexityResult {
 		return must(SampleComplexity{
-			Learner: rf, Targets: targets, Ms: []int{3, 6, 9}, Draws: 5, EvalPoints: 301, Seed: 4, Workers: workers,
+			Rule: rf, Targets: targets, Ms: []int{3, 6, 9}, Draws: 5, EvalPoints: 301, Seed: 4, Workers: workers,
 			Grids: []Grid{ChebGrid(cheb.Random), ChebGrid(cheb.Chebyshev)},
 		}.Run())
 	}
@@ -292,9 +288,9 @@ func TestSampleComplexityDeterministic(t *testing.T) {
 }
 
 func TestSampleComplexitySettings(t *testing.T) {
-	ok := SampleComplexity{Learner: interpolation, Targets: PointMass{Runge{}}, Grids: []Grid{ChebGrid(cheb.Chebyshev)}, Ms: []int{2, 4}}
+	ok := SampleComplexity{Rule: interpolation, Targets: PointMass{Runge{}}, Grids: []Grid{ChebGrid(cheb.Chebyshev)}, Ms: []int{2, 4}}
 	bad := []func(*SampleComplexity){
-		func(c *SampleComplexity) { c.Learner = nil },
+		func(c *SampleComplexity) { c.Rule = nil },
 		func(c *SampleComplexity) { c.Targets = nil },
 		func(c *SampleComplexity) { c.Grids = nil },
 		func(c *SampleComplexity) { c.Grids = []Grid{{Name: "none"}} },
@@ -316,7 +312,7 @@ func TestSampleComplexitySettings(t *testing.T) {
 		t.Errorf("good settings: %v", err)
 	}
 	failing := ok
-	failing.Learner = learnerFunc(func([]float64, []float64, uint64) (Predictor, error) { return nil, errors.New("boom") })
+	failing.Rule = ruleFunc(func([]float64, []float64, uint64) (Hypothesis, error) { return nil, errors.New("boom") })
 	if _, err := failing.Run(); err == nil {
 		t.Errorf("a failing learner: no error")
 	}
@@ -325,9 +321,9 @@ func TestSampleComplexitySettings(t *testing.T) {
 func TestCached(t *testing.T) {
 	dir := t.TempDir()
 	calls := 0
-	compute := func() (Result, error) {
+	compute := func() (SampleComplexityResult, error) {
 		calls++
-		return Result{Curve: []CurvePoint{{Grid: "g", M: 3, Median: math.NaN(), Errors: []float64{1, 2}}}}, nil
+		return SampleComplexityResult{Curve: []CurvePoint{{Grid: "g", M: 3, Median: math.NaN(), Errors: []float64{1, 2}}}}, nil
 	}
 	a, cachedA, err := Cached(dir, "x", "k1", compute)
 	if err != nil || cachedA {

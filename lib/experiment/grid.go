@@ -72,10 +72,12 @@ func HardGrid(dist *objective.Gaussian, relLambda float64, maxM int) (Grid, erro
 	return NestedGrid("hard", pts), nil
 }
 
-// RandomHeads returns the class H of random heads on net's feature layer,
-// h(x) = f(x)·θ with f = [φ, 1] and θ ~ N(0, Σ) at the head's initial scales
-// (fig5's class), and the feature map f.
-func RandomHeads(net *mlp.Network[float64]) (*objective.Gaussian, *mlp.FeatureMap, error) {
+// RandomHeadClass returns the class H of random heads on net's feature
+// layer, h(x) = f(x)·θ with f = [φ, 1] and θ ~ N(0, Σ) at the head's initial
+// scales (fig5's class), and the feature map f. (attack.RandomHeads is the
+// hard objective J_H of a classifier over such a class, estimated with K
+// heads.)
+func RandomHeadClass(net *mlp.Network[float64]) (*objective.Gaussian, *mlp.FeatureMap, error) {
 	fm, err := net.FeatureMap()
 	if err != nil {
 		return nil, nil, err

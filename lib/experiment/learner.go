@@ -7,29 +7,43 @@ import (
 	"slices"
 	"sync"
 
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/interp"
 	"gonum.org/v1/gonum/mat"
 
 	"pointwise/lib/mlp"
 	"pointwise/lib/objective"
 )
 
-// Predictor is a learned function of one variable, evaluated on a batch.
-type Predictor interface {
-	// Predict stores the function's values at the points x in dst (nil
-	// allocates) and returns dst.
-	Predict(dst, x []float64) ([]float64, error)
+// Hypothesis is a learned function ĥ of one variable: gonum's
+// interp.Predictor, whose Predict evaluates one point, with a batched form
+// that is faster where evaluating ĥ costs a feature map or a network per
+// call. It is objective.Hypothesis's idea (a hypothesis h ∈ H, or a fitted
+// ĥ_X) for the 1-D experiments of this package.
+type Hypothesis interface {
+	interp.Predictor
+	// PredictBatch stores ĥ at the points x in dst (nil allocates) and
+	// returns dst. It panics if a non-nil dst does not have len(x), or if a
+	// point is not finite.
+	PredictBatch(dst, x []float64) []float64
 }
 
-// Learner is a learning rule on 1-D inputs.
-type Learner interface {
-	// Learn fits the training points x labelled y. seed seeds whatever is
-	// random in the rule (an initialisation); a deterministic rule ignores it.
-	Learn(x, y []float64, seed uint64) (Predictor, error)
+// Rule is a learning rule A on 1-D inputs: it maps labelled points to a
+// hypothesis, ĥ = A({(x_i, y_i)}). It is objective.Rule's idea, for 1-D
+// inputs given as a slice, with a seed (a rule that trains a network is
+// random) and batched hypotheses.
+type Rule interface {
+	// Fit fits the training points x labelled y. seed seeds whatever is
+	// random in the rule (an initialisation); a deterministic rule ignores
+	// it.
+	Fit(x, y []float64, seed uint64) (Hypothesis, error)
 }
 
 var (
-	_ Learner = (*RandomFeatures)(nil)
-	_ Learner = TrainedMLP{}
+	_ Rule = (*RandomFeatures)(nil)
+	_ Rule = TrainedMLP{}
+
+	_ objective.FeatureGradienter = (*mlp.FeatureMap)(nil)
 )
 
 // RandomFeatures is ridge regression on a fixed feature map f: the fit to
@@ -73,8 +87,8 @@ func NewRandomFeatures(f objective.FeatureMap, relLambda float64) (*RandomFeatur
 // Rule returns the ridge rule, for the closed forms of objective.
 func (rf *RandomFeatures) Rule() objective.Ridge { return rf.rule }
 
-// Learn implements Learner.
-func (rf *RandomFeatures) Learn(x, y []float64, _ uint64) (Predictor, error) {
+// Fit implements Rule.
+func (rf *RandomFeatures) Fit(x, y []float64, _ uint64) (Hypothesis, error) {
 	if err := checkTraining(x, y); err != nil {
 		return nil, err
 	}
@@ -82,7 +96,7 @@ func (rf *RandomFeatures) Learn(x, y []float64, _ uint64) (Predictor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &featurePredictor{rf: rf, coef: h.(*objective.LinearHypothesis).Coef}, nil
+	return &featureHypothesis{rf: rf, coef: h.(*objective.LinearHypothesis).Coef}, nil
 }
 
 // features returns the feature matrix of the points x, from the memo when it
@@ -107,28 +121,30 @@ func (rf *RandomFeatures) features(x []float64) *mat.Dense {
 	return f
 }
 
-type featurePredictor struct {
+type featureHypothesis struct {
 	rf   *RandomFeatures
 	coef []float64
 }
 
-func (fp *featurePredictor) Predict(dst, x []float64) ([]float64, error) {
-	dst, err := useDst(dst, len(x))
-	if err != nil {
-		return nil, err
-	}
+func (fp *featureHypothesis) Predict(x float64) float64 {
+	return floats.Dot(fp.rf.rule.Map.Features(nil, []float64{x}), fp.coef)
+}
+
+func (fp *featureHypothesis) PredictBatch(dst, x []float64) []float64 {
+	dst = useDst(dst, len(x))
 	if len(x) == 0 {
-		return dst, nil
+		return dst
 	}
 	f := fp.rf.features(x)
 	mat.NewVecDense(len(x), dst).MulVec(f, mat.NewVecDense(len(fp.coef), fp.coef))
-	return dst, nil
+	return dst
 }
 
 // TrainedMLP trains every weight of a network 1 → Hidden… → 1 with tanh hidden
-// layers and an identity output by full-batch Adam (Kingma and Ba 2015) on the
-// squared loss ½·mean (ĥ(x_i) − y_i)². The learning rate decays geometrically
-// from LearningRate at the first step to FinalLearningRate at the last. The
+// layers and an identity output by full-batch Adam (Kingma and Ba 2015) on
+// half the mean squared error ½·mean (ĥ(x_i) − y_i)² (mlp.HalfSquaredError).
+// The learning rate decays geometrically from LearningRate at the first step
+// to FinalLearningRate at the last. The
 // network is initialised from rand.NewPCG(seed, seed). The zero value trains a
 // 1 → 32 → 32 → 1 network for 3000 steps from η = 1e-2 down to 1e-4.
 type TrainedMLP struct {
@@ -193,8 +209,8 @@ func FigureFiveInit() mlp.Gaussian {
 	return mlp.Gaussian{WeightStd: []float64{5}, BiasStd: []float64{1, 1, 1}}
 }
 
-// Learn implements Learner.
-func (t TrainedMLP) Learn(x, y []float64, seed uint64) (Predictor, error) {
+// Fit implements Rule.
+func (t TrainedMLP) Fit(x, y []float64, seed uint64) (Hypothesis, error) {
 	if err := checkTraining(x, y); err != nil {
 		return nil, err
 	}
@@ -227,7 +243,7 @@ func (t TrainedMLP) Learn(x, y []float64, seed uint64) (Predictor, error) {
 			return nil, err
 		}
 		var loss float64
-		loss, dy, err = mlp.SquaredLoss(dy, out, y, n)
+		loss, dy, err = mlp.HalfSquaredError(dy, out, y, n)
 		if err != nil {
 			return nil, err
 		}
@@ -242,20 +258,25 @@ func (t TrainedMLP) Learn(x, y []float64, seed uint64) (Predictor, error) {
 		}
 		opt.LearningRate *= decay
 	}
-	return networkPredictor{net}, nil
+	return networkHypothesis{net}, nil
 }
 
-type networkPredictor struct{ net *mlp.Network[float64] }
+type networkHypothesis struct{ net *mlp.Network[float64] }
 
-func (np networkPredictor) Predict(dst, x []float64) ([]float64, error) {
-	dst, err := useDst(dst, len(x))
-	if err != nil {
-		return nil, err
-	}
+func (np networkHypothesis) Predict(x float64) float64 {
+	var y [1]float64
+	return np.PredictBatch(y[:], []float64{x})[0]
+}
+
+func (np networkHypothesis) PredictBatch(dst, x []float64) []float64 {
+	dst = useDst(dst, len(x))
 	if len(x) == 0 {
-		return dst, nil
+		return dst
 	}
-	return np.net.Forward(dst, x)
+	if _, err := np.net.Forward(dst, x); err != nil {
+		panic(err)
+	}
+	return dst
 }
 
 // checkTraining checks a training set: at least one point, as many labels,
@@ -275,13 +296,14 @@ func checkTraining(x, y []float64) error {
 	return nil
 }
 
-// useDst returns dst, or a new slice of length n when dst is nil.
-func useDst(dst []float64, n int) ([]float64, error) {
+// useDst returns dst, or a new slice of length n when dst is nil. It panics
+// if a non-nil dst does not have length n.
+func useDst(dst []float64, n int) []float64 {
 	if dst == nil {
-		return make([]float64, n), nil
+		return make([]float64, n)
 	}
 	if len(dst) != n {
-		return nil, fmt.Errorf("experiment: dst has length %d for %d points", len(dst), n)
+		panic(fmt.Sprintf("experiment: dst has length %d for %d points", len(dst), n))
 	}
-	return dst, nil
+	return dst
 }

@@ -74,7 +74,7 @@ func testLosses(rnd *rand.Rand, batch, out int) []lossFunc {
 			return l, d
 		}},
 		{"squared", func(dst, y []float64, batch int) (float64, []float64) {
-			l, d, err := SquaredLoss(dst, y, target, batch)
+			l, d, err := HalfSquaredError(dst, y, target, batch)
 			if err != nil {
 				panic(err)
 			}
@@ -175,7 +175,7 @@ func TestFeatureInputGradient(t *testing.T) {
 		// The head's input gradient composes with it: ∂L/∂φ = dz·Wᵀ.
 		head := net.Head()
 		y, _ := tp.Forward(x)
-		_, dy, _ := SquaredLoss(nil, y, make([]float64, len(y)), batch)
+		_, dy, _ := HalfSquaredError(nil, y, make([]float64, len(y)), batch)
 		full, _ := tp.InputGradient(nil, dy)
 		tp.Features(x)
 		dphi, err = head.InputGradient(nil, dy, false)

@@ -29,7 +29,9 @@ func (Glorot) Std(_, fanIn, fanOut int) (weight, bias float64) {
 	return math.Sqrt(2 / float64(fanIn+fanOut)), 0
 }
 
-// Gaussian sets the standard deviations layer by layer. The paper's fig5
+// Gaussian sets the standard deviations of the Gaussian weights and biases
+// layer by layer (objective.Gaussian is the Gaussian distribution of a
+// linear class's coefficients, such as a head's). The paper's fig5
 // network (first weights N(0, 5²), later weights N(0, 1/fan_in), biases
 // N(0, 1)) is
 //

@@ -2,7 +2,8 @@ package mlp
 
 import (
 	"fmt"
-	"math"
+
+	"pointwise/lib/internal/numeric"
 )
 
 // CrossEntropy returns the softmax cross-entropy of logits z (batch×classes,
@@ -11,9 +12,12 @@ import (
 //
 //	L = (1/n) Σ_i [log Σ_c exp z_ic − z_{i,y_i}],
 //
-// computed with the log-sum-exp shifted by the row maximum so that large
-// logits do not overflow, and writes ∂L/∂z = (softmax(z_i) − e_{y_i})/n into
-// dst (nil allocates). It returns L and dst.
+// and writes ∂L/∂z = (softmax(z_i) − e_{y_i})/n into dst (nil allocates). It
+// returns L and dst. Each row is computed as the attacks compute theirs
+// (package attack's cross-entropy objective): the log-sum-exp shifted by the
+// row maximum, so that large logits do not overflow, and the label's
+// component of the gradient as −(1/n) Σ_{c≠y} p_c, which keeps its digits
+// when p_y rounds to 1.
 func CrossEntropy[T Float](dst, z []T, labels []int) (float64, []T, error) {
 	n := len(labels)
 	if n == 0 || len(z) == 0 || len(z)%n != 0 {
@@ -32,32 +36,22 @@ func CrossEntropy[T Float](dst, z []T, labels []int) (float64, []T, error) {
 		if y < 0 || y >= c {
 			return 0, nil, fmt.Errorf("mlp: label %d of sample %d out of range: need 0 to %d", y, i, c-1)
 		}
-		row, drow := z[i*c:(i+1)*c], dst[i*c:(i+1)*c]
-		m := math.Inf(-1)
-		for _, v := range row {
-			m = max(m, float64(v))
-		}
-		var s float64
-		for _, v := range row {
-			s += math.Exp(float64(v) - m)
-		}
-		lse := m + math.Log(s)
-		loss += lse - float64(row[y])
-		for j, v := range row {
-			drow[j] = T(math.Exp(float64(v)-lse) * inv)
-		}
-		drow[y] -= T(inv)
+		loss += numeric.CrossEntropy(dst[i*c:(i+1)*c], z[i*c:(i+1)*c], y, inv)
 	}
 	return loss * inv, dst, nil
 }
 
-// SquaredLoss returns half the squared error of outputs y against targets t
-// (both batch×out, row-major), averaged over the batch of n rows,
+// HalfSquaredError returns half the squared error of outputs y against
+// targets t (both batch×out, row-major), averaged over the batch of n rows,
 //
 //	L = (1/n) Σ_i ½‖y_i − t_i‖²,
 //
-// and writes ∂L/∂y = (y − t)/n into dst (nil allocates). It returns L and dst.
-func SquaredLoss[T Float](dst, y, t []T, n int) (float64, []T, error) {
+// Bishop's sum-of-squares error per sample (Pattern Recognition and Machine
+// Learning, 2006, eq. 1.2), and writes ∂L/∂y = (y − t)/n into dst (nil
+// allocates). It returns L and dst. The ½ makes the gradient y − t; the
+// squared loss L(ŷ, y) = (ŷ − y)² of the paper's objectives is
+// objective.SquaredLoss.
+func HalfSquaredError[T Float](dst, y, t []T, n int) (float64, []T, error) {
 	if n < 1 || len(y) == 0 || len(y)%n != 0 {
 		return 0, nil, fmt.Errorf("mlp: batch %d out of range for output length %d: need ≥ 1 and dividing it", n, len(y))
 	}
@@ -89,19 +83,9 @@ func Correct[T Float](z []T, labels []int) int {
 	c := len(z) / len(labels)
 	k := 0
 	for i, y := range labels {
-		if argmax(z[i*c:(i+1)*c]) == y {
+		if numeric.Argmax(z[i*c:(i+1)*c]) == y {
 			k++
 		}
 	}
 	return k
-}
-
-func argmax[T Float](x []T) int {
-	best := 0
-	for j, v := range x {
-		if v > x[best] {
-			best = j
-		}
-	}
-	return best
 }

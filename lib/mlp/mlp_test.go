@@ -50,9 +50,68 @@ func TestCrossEntropyValues(t *testing.T) {
 	}
 }
 
-func TestSquaredLossValue(t *testing.T) {
+// TestCrossEntropySaturated checks the training loss's gradient on a batch
+// of confidently classified rows z_i = (a_i, 0, …, 0), labels 0, where
+// 1 − p_0 = (C − 1)e^{−a}/(1 + (C − 1)e^{−a}) is 4e-8 at a = 20 and 2e-34 at
+// a = 80: (p_0 − 1)/n computed in float32 (from a = 17) or float64 (from
+// a = 37) would be 0. Rows with a wrong label and a moderate margin join
+// them. ∂L/∂z_i is the gradient of row i's own loss over n; its reference is
+// central differences of the float64 loss of that row alone, which near 0
+// keeps its relative precision (so the difference resolves gradients of any
+// size), with step h = 1e-4 (truncation h²/6 ≈ 2e-9 relative). Each float32
+// component must hold to a few float32 roundings.
+func TestCrossEntropySaturated(t *testing.T) {
+	const c, h = 10, 1e-4
+	for _, tc := range []struct {
+		name   string
+		a      []float64
+		labels []int
+	}{
+		{"one row a = 30", []float64{30}, []int{0}},
+		{"batch a = 20, 40, 80", []float64{20, 40, 80}, []int{0, 0, 0}},
+		{"mixed", []float64{30, 5, 60, 3}, []int{0, 4, 0, 9}},
+	} {
+		n := len(tc.labels)
+		z64 := make([]float64, n*c)
+		z32 := make([]float32, n*c)
+		for i, a := range tc.a {
+			z64[i*c], z32[i*c] = a, float32(a)
+		}
+		_, g64, err := CrossEntropy(nil, z64, tc.labels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, g32, err := CrossEntropy(nil, z32, tc.labels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, y := range tc.labels {
+			lossAt := func(j int, d float64) float64 {
+				row := slices.Clone(z64[i*c : (i+1)*c])
+				row[j] += d
+				l, _, err := CrossEntropy(nil, row, []int{y})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return l
+			}
+			for j := range c {
+				k := i*c + j
+				want := (lossAt(j, h) - lossAt(j, -h)) / (2 * h) / float64(n)
+				if !scalar.EqualWithinRel(g64[k], want, 1e-7) {
+					t.Errorf("%s: float64 ∂L/∂z_%d,%d = %.10g, central differences %.10g", tc.name, i, j, g64[k], want)
+				}
+				if !scalar.EqualWithinRel(float64(g32[k]), want, 1e-6) {
+					t.Errorf("%s: float32 ∂L/∂z_%d,%d = %.8g, central differences %.10g", tc.name, i, j, g32[k], want)
+				}
+			}
+		}
+	}
+}
+
+func TestHalfSquaredErrorValue(t *testing.T) {
 	// Rows (1, 2) − (0, 0) and (3, 0) − (0, 4): ½(5 + 25)/2 = 7.5.
-	l, g, err := SquaredLoss(nil, []float64{1, 2, 3, 0}, []float64{0, 0, 0, 4}, 2)
+	l, g, err := HalfSquaredError(nil, []float64{1, 2, 3, 0}, []float64{0, 0, 0, 4}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,12 +104,12 @@ func TestValidate(t *testing.T) {
 		{"CrossEntropy negative label", func() error { _, _, err := CrossEntropy[float64](nil, make([]float64, 4), []int{-1, 0}); return err }, []string{"label -1 of sample 0", "0 to 1"}},
 		{"CrossEntropy lengths", func() error { _, _, err := CrossEntropy[float64](nil, make([]float64, 5), []int{0, 1}); return err }, []string{"logits length 5", "2 labels"}},
 		{"CrossEntropy no labels", func() error { _, _, err := CrossEntropy[float64](nil, make([]float64, 5), nil); return err }, []string{"logits length 5", "0 labels"}},
-		{"SquaredLoss batch", func() error {
-			_, _, err := SquaredLoss[float64](nil, make([]float64, 4), make([]float64, 4), 0)
+		{"HalfSquaredError batch", func() error {
+			_, _, err := HalfSquaredError[float64](nil, make([]float64, 4), make([]float64, 4), 0)
 			return err
 		}, []string{"batch 0", "≥ 1 and dividing it"}},
-		{"SquaredLoss targets", func() error {
-			_, _, err := SquaredLoss[float64](nil, make([]float64, 4), make([]float64, 3), 2)
+		{"HalfSquaredError targets", func() error {
+			_, _, err := HalfSquaredError[float64](nil, make([]float64, 4), make([]float64, 3), 2)
 			return err
 		}, []string{"target length 3", "output length 4"}},
 		{"Save empty path", func() error { return net.Save("") }, []string{`path ""`, "need a file name"}},

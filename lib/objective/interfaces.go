@@ -23,7 +23,8 @@ type FeatureGradienter interface {
 	FeatureGradient(dst, x []float64) []float64
 }
 
-// Hypothesis is a function h: R^in → R.
+// Hypothesis is a function h: R^in → R: a hypothesis of a class H, or a
+// fitted ĥ. (experiment.Hypothesis is the same idea for 1-D inputs.)
 type Hypothesis interface {
 	// Value returns h(x).
 	Value(x []float64) float64
@@ -45,7 +46,8 @@ type Distribution interface {
 }
 
 // Rule is a learning rule A: it maps labelled points to a hypothesis,
-// ĥ = A({(x_i, y_i)}). The rows of x are the points.
+// ĥ = A({(x_i, y_i)}). The rows of x are the points. (experiment.Rule is
+// the same idea for 1-D points, seeded, with batched hypotheses.)
 type Rule interface {
 	Fit(x mat.Matrix, y []float64) (Hypothesis, error)
 }
@@ -64,7 +66,8 @@ type Loss interface {
 	Deriv(pred, target float64) (dpred, dtarget float64)
 }
 
-// SquaredLoss is L(ŷ, y) = (ŷ − y)².
+// SquaredLoss is the squared loss L(ŷ, y) = (ŷ − y)². (mlp.HalfSquaredError
+// is the ½-scaled batch mean that trains a network on a regression.)
 type SquaredLoss struct{}
 
 // Loss returns (ŷ − y)².
