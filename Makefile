@@ -2,7 +2,8 @@
 #   make figures   run every notebook headless, write out/figures and out/notebooks
 #   make test      go vet, go test, every notebook in quick mode, and the browser tests
 #   make lab       JupyterLab on notebooks/ with the project's kernel
-#   make assignments  write the student versions of notebooks/assignments to out/assignments
+#   make assignments  write the students' handout (the module and the student notebooks) to out/assignments
+#   make classroom    grade the assignments with nbgrader (three simulated submissions)
 # NOTEBOOKS='fig2*' selects notebooks by glob; POINTWISE_QUICK=1 selects quick mode.
 # `make help` lists every variable a user can set, with its default.
 
@@ -60,7 +61,8 @@ help:
 	@echo "make test         go vet, go test, every notebook in quick mode, goldens, the JupyterLab browser test"
 	@echo "make lab          JupyterLab on notebooks/ with the Go (pointwise) kernel (LAB_PORT=$(LAB_PORT))"
 	@echo "make kernel-user  install the Go (pointwise) kernel for your own Jupyter/JupyterLab"
-	@echo "make assignments  write the student assignment notebooks to out/assignments"
+	@echo "make assignments  write the students' handout (the module and the student notebooks) to out/assignments"
+	@echo "make classroom    grade the assignments with nbgrader (three simulated submissions)"
 	@echo "make data         get the data sets of the selected notebooks (Fashion-MNIST: Debian package or download)"
 	@echo "make bench        Go beside PyTorch, samples/s"
 	@echo ""
@@ -93,7 +95,7 @@ figures: tools venv data openblas
 # differently (README, Reproducibility). The Go tests run on both paths.
 test: tools venv data openblas browser
 	@$(MAKE) --no-print-directory kernel vet tidy gotest race gotest-purego fuzz-quick
-	@$(MAKE) --no-print-directory BLAS=gonum kernel notebooks-quick golden gallery-quick lab-test
+	@$(MAKE) --no-print-directory BLAS=gonum kernel notebooks-quick golden gallery-quick lab-test classroom-test
 
 # nbrun puts a quick run (POINTWISE_QUICK=1, or PARAMS='Mode=quick') under
 # $(OUT)/quick. The gallery (index.html) is written even when a notebook
@@ -115,7 +117,8 @@ gallery-quick:
 # loopback port, Debian's Chromium driven by Playwright, every figure notebook
 # opened in quick mode and run with Run All; no error output, every figure
 # shown, the mode banner, an Explorer's slider redraws its plot. Screenshots
-# go to $(OUT)/lab/. LAB_NOTEBOOKS='fig2*' for some only.
+# go to $(OUT)/lab/screenshots/ (OUT must be inside the repository: the
+# notebooks find the module by walking up). LAB_NOTEBOOKS='fig2*' for some only.
 LAB_NOTEBOOKS ?= fig*
 .PHONY: lab-test
 lab-test: venv browser kernel
@@ -348,3 +351,51 @@ bench-run:
 		$(if $(filter openblas,$(BLAS)),-go openblas=$(BENCH_DIR)/openblas.txt -go openblas-threads=$(BENCH_DIR)/openblas-threads.txt) \
 		$$([ -s $(BENCH_DIR)/torch.csv ] && echo -torch $(BENCH_DIR)/torch.csv -torch1 $(BENCH_DIR)/torch1.csv) -csv $(OUT)/bench.csv \
 		| tee $(BENCH_DIR)/table.txt
+
+# The classroom: the assignments of notebooks/assignments graded by nbgrader
+# (settings in classroom/, README "For teachers"). make classroom makes the
+# nbgrader course folder $(OUT)/classroom, releases every assignment (nbgrader
+# generate_assignment), hands in three submissions of each through nbgrader
+# zip_collect (the reference answers and the partly right answers of
+# classroom/partial written into nbgrader's release, and the untouched student
+# version of make assignments), grades them (nbgrader autograde), exports the
+# grades (nbgrader export: grades.csv, and grades-cells.csv with one row per
+# graded cell) and prints them as a table. make classroom-test (for make test)
+# also fails unless the reference got every point, the blank submission 0 on
+# every graded cell and the partial one the points classroom/partial states.
+# nbgrader runs in the course folder, where only classroom/nbgrader_config.py
+# configures it: its Jupyter config folder is an empty one of its own, not a
+# user's ~/.jupyter (marked migrated, so that Jupyter copies no old IPython
+# settings into it). Its log and the kernel's go to $(OUT)/classroom/nbgrader.log.
+# Needs nbgrader in PYTHON (requirements.txt), whose folder goes first on PATH:
+# nbgrader runs its alembic command.
+CLASSROOM       := $(OUT)/classroom
+CLASSROOM_NAMES := $(basename $(notdir $(wildcard notebooks/assignments/*.ipynb)))
+CLASSROOM_PY     = $(if $(findstring /,$(PYTHON)),$(abspath $(PYTHON)),$(PYTHON))
+nbgrader = echo "nbgrader $(1)"; \
+	(cd '$(CLASSROOM)' && PATH="$$(dirname "$$(command -v '$(CLASSROOM_PY)')"):$$PATH" JUPYTER_CONFIG_DIR='$(abspath $(CLASSROOM))/.jupyter' \
+		'$(CLASSROOM_PY)' -m nbgrader $(1) >>nbgrader.log 2>&1) || \
+	{ tail -n 40 '$(CLASSROOM)/nbgrader.log'; echo "classroom: nbgrader $(1) failed; its log: $(CLASSROOM)/nbgrader.log"; exit 1; }
+.PHONY: classroom classroom-test classroom-run
+
+classroom: tools venv kernel
+	@$(MAKE) --no-print-directory classroom-run
+
+classroom-test: tools venv kernel
+	@$(MAKE) --no-print-directory classroom-run CLASSROOM_CHECK=-check
+
+# The notebooks' packages are compiled once before grading, not by a first
+# cell under nbgrader's cell timeout.
+classroom-run:
+	@$(PYTHON) -c 'import nbgrader' 2>/dev/null || { echo "classroom: $(PYTHON) cannot import nbgrader: install requirements.txt into it (make venv does)"; exit 1; }
+	@start=$$(date +%s); rm -rf '$(CLASSROOM)' && mkdir -p '$(CLASSROOM)/.jupyter' && touch '$(CLASSROOM)/.jupyter/migrated' && \
+	$(GO) run ./cmd/assign -course '$(CLASSROOM)' && \
+	$(GO) build ./lib/... && \
+	for a in $(CLASSROOM_NAMES); do $(call nbgrader,generate_assignment $$a); done && \
+	$(GO) run ./cmd/assign -submit '$(CLASSROOM)' && \
+	for a in $(CLASSROOM_NAMES); do $(call nbgrader,zip_collect $$a); done && \
+	for a in $(CLASSROOM_NAMES); do $(call nbgrader,autograde $$a); done && \
+	$(call nbgrader,export --to grades.csv) && \
+	$(call nbgrader,export --exporter=cellgrades.CellGradesExportPlugin --to grades-cells.csv) && \
+	echo "classroom: graded in $$(( $$(date +%s) - start )) s; the course folder is $(CLASSROOM), the grades $(CLASSROOM)/grades.csv and grades-cells.csv" && \
+	$(GO) run ./cmd/assign -grades '$(CLASSROOM)' $(CLASSROOM_CHECK)

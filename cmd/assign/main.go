@@ -1,5 +1,5 @@
-// Command assign writes the student versions of pointwise's assignment
-// notebooks.
+// Command assign makes the student versions of pointwise's assignment
+// notebooks, and the nbgrader course that grades them.
 //
 // A reference assignment (notebooks/assignments/*.ipynb) is a GoNB notebook
 // whose code cells tagged "solution" hold the answers between lines
@@ -7,326 +7,141 @@
 //	// BEGIN SOLUTION
 //	// END SOLUTION
 //
-// (nbgrader's convention), each followed by a cell tagged "check" that calls
-// a checker of pointwise/lib/classroom. Cells tagged "demo" use the answers.
-// For each reference notebook assign writes <out>/<name>.ipynb in which
+// (nbgrader's convention), each followed by one or more cells tagged "check"
+// that call a checker of pointwise/lib/classroom. A check cell may hold
+// hidden tests between the lines
+//
+//	// BEGIN HIDDEN TESTS
+//	// END HIDDEN TESTS
+//
+// which the students never see and nbgrader's autograder runs. Solution and
+// check cells are named by a tag "id:NAME", their nbgrader grade id and cell
+// id, and a check cell's points are set by a tag "points:N" (1 if none).
+// Every other cell's grade id is its cell id, which Jupyter gives each new
+// cell: inserting or moving cells renames none. Cells tagged "demo" use the
+// answers.
+//
+// With no mode flag, assign writes the students' handout to -out: the module
+// without the reference notebooks, without classroom/ and without the
+// checkers' tests, and with the student version of each reference notebook
+// in its place (notebooks/assignments/<name>.ipynb), in which
 //
 //   - every solution region is replaced by "// YOUR CODE HERE" and
 //     panic("not implemented"), indented like the region: it compiles inside
 //     a function with results, and the checkers report it as not implemented;
+//   - every hidden test region is removed;
 //   - check and demo cells are tagged "raises-exception", so that "Run all"
 //     (and a headless run) goes on past a check that fails;
-//   - outputs are cleared, and cells carry nbgrader metadata (solution cells
-//     editable, check cells graded tests worth one point, the rest locked),
-//     so a teacher with nbgrader can use the notebooks as they are.
+//   - outputs are cleared, and cells carry nbgrader metadata.
 //
-// With -annotate it instead rewrites the reference notebooks in place with
-// the same nbgrader metadata (and no other change).
+// The modes:
+//
+//	-annotate          add or update the nbgrader metadata of the reference
+//	                   notebooks in place (and change nothing else)
+//	-course DIR        make the nbgrader course folder DIR: source/<name>/<name>.ipynb
+//	                   and an nbgrader_config.py that loads -config
+//	-submit DIR        write the simulated students' submissions (reference,
+//	                   blank, partial) from DIR/release to DIR/downloaded, for
+//	                   nbgrader zip_collect
+//	-grades DIR        print the grade table of DIR/grades-cells.csv; with -check,
+//	                   exit 1 unless the reference got full points, the blank
+//	                   submission 0 and the partial one what -partial expects
 //
 // Usage:
 //
 //	go run ./cmd/assign [-dir notebooks/assignments] [-out out/assignments]
 //	go run ./cmd/assign -annotate
+//	go run ./cmd/assign -course out/classroom
+//	go run ./cmd/assign -submit out/classroom [-partial classroom/partial]
+//	go run ./cmd/assign -grades out/classroom [-partial classroom/partial] [-check]
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 )
 
 func main() {
 	dir := flag.String("dir", "notebooks/assignments", "folder of the reference assignment notebooks")
-	out := flag.String("out", "out/assignments", "folder the student versions are written to")
+	out := flag.String("out", "out/assignments", "folder the students' handout is written to")
 	annotate := flag.Bool("annotate", false, "add nbgrader metadata to the reference notebooks in place, and write nothing else")
+	course := flag.String("course", "", "make the nbgrader course folder `DIR` (source/ and nbgrader_config.py)")
+	config := flag.String("config", "classroom/nbgrader_config.py", "the nbgrader settings the course folder's config loads")
+	submit := flag.String("submit", "", "write the simulated submissions of the course folder `DIR` from its release/")
+	partialDir := flag.String("partial", "classroom/partial", "folder of the partly right submissions, <name>.txt")
+	gradesDir := flag.String("grades", "", "print the grade table of the course folder `DIR`")
+	check := flag.Bool("check", false, "with -grades: exit 1 unless every grade is the one expected")
 	flag.Parse()
-	if err := run(*dir, *out, *annotate); err != nil {
+	modes := 0
+	for _, on := range []bool{*annotate, *course != "", *submit != "", *gradesDir != ""} {
+		if on {
+			modes++
+		}
+	}
+	var err error
+	switch {
+	case modes > 1:
+		err = fmt.Errorf("-annotate, -course, -submit and -grades exclude each other")
+	case *annotate:
+		err = annotateAll(*dir)
+	case *course != "":
+		err = writeCourse(*dir, *course, *config)
+	case *submit != "":
+		err = writeSubmissions(*dir, *submit, *partialDir)
+	case *gradesDir != "":
+		err = printGrades(*dir, *gradesDir, *partialDir, *check)
+	default:
+		err = writeHandout(*dir, *out)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "assign:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, out string, annotate bool) error {
-	paths, err := filepath.Glob(filepath.Join(dir, "*.ipynb"))
+// annotateAll rewrites the reference notebooks of dir with their nbgrader
+// metadata.
+func annotateAll(dir string) error {
+	names, paths, err := references(dir)
 	if err != nil {
 		return err
 	}
-	if len(paths) == 0 {
-		return fmt.Errorf("no notebook in %s", dir)
-	}
-	if !annotate {
-		if err := os.MkdirAll(out, 0o755); err != nil {
-			return err
-		}
-	}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
+	for _, name := range names {
+		b, err := os.ReadFile(paths[name])
 		if err != nil {
 			return err
 		}
-		name := strings.TrimSuffix(filepath.Base(p), ".ipynb")
-		var res []byte
-		if annotate {
-			res, err = Annotate(b, name)
-		} else {
-			res, err = Student(b, name)
-		}
+		res, notes, err := Annotate(b)
 		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
+			return fmt.Errorf("%s: %w", paths[name], err)
 		}
-		dst := filepath.Join(out, filepath.Base(p))
-		if annotate {
-			dst = p
+		for _, n := range notes {
+			fmt.Printf("assign: %s: %s\n", paths[name], n)
 		}
-		if err := os.WriteFile(dst, res, 0o644); err != nil {
+		if err := os.WriteFile(paths[name], res, 0o644); err != nil {
 			return err
 		}
-		fmt.Println("assign: wrote", dst)
+		fmt.Println("assign: wrote", paths[name])
 	}
 	return nil
 }
 
-// Tags of the cells of a reference assignment.
-const (
-	TagSolution = "solution"
-	TagCheck    = "check"
-	TagDemo     = "demo"
-	// TagRaises lets a cell fail without stopping Jupyter's "Run all" or nbconvert.
-	TagRaises = "raises-exception"
-)
-
-// Markers of a solution region and what replaces it.
-const (
-	BeginSolution = "// BEGIN SOLUTION"
-	EndSolution   = "// END SOLUTION"
-	Stub          = "// YOUR CODE HERE"
-	StubPanic     = `panic("not implemented")`
-)
-
-// cell is a notebook cell; fields assign does not touch are kept as they are.
-type cell map[string]any
-
-func (c cell) kind() string { s, _ := c["cell_type"].(string); return s }
-
-func (c cell) meta() map[string]any {
-	m, ok := c["metadata"].(map[string]any)
-	if !ok {
-		m = map[string]any{}
-		c["metadata"] = m
-	}
-	return m
-}
-
-func (c cell) tags() []string {
-	var tags []string
-	if list, ok := c.meta()["tags"].([]any); ok {
-		for _, t := range list {
-			if s, ok := t.(string); ok {
-				tags = append(tags, s)
-			}
-		}
-	}
-	return tags
-}
-
-func (c cell) setTags(tags []string) {
-	list := make([]any, len(tags))
-	for i, t := range tags {
-		list[i] = t
-	}
-	c.meta()["tags"] = list
-}
-
-func (c cell) source() string {
-	switch s := c["source"].(type) {
-	case string:
-		return s
-	case []any:
-		var b strings.Builder
-		for _, l := range s {
-			str, _ := l.(string)
-			b.WriteString(str)
-		}
-		return b.String()
-	}
-	return ""
-}
-
-func (c cell) setSource(s string) {
-	lines := strings.SplitAfter(s, "\n")
-	if lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
-	}
-	list := make([]any, len(lines))
-	for i, l := range lines {
-		list[i] = l
-	}
-	c["source"] = list
-}
-
-type notebook struct {
-	raw   map[string]any
-	cells []cell
-}
-
-func parse(b []byte) (*notebook, error) {
-	var raw map[string]any
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil, fmt.Errorf("not a notebook: %v", err)
-	}
-	list, ok := raw["cells"].([]any)
-	if !ok {
-		return nil, fmt.Errorf("not a notebook: no cells")
-	}
-	nb := &notebook{raw: raw}
-	for _, c := range list {
-		m, ok := c.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("not a notebook: a cell is not an object")
-		}
-		nb.cells = append(nb.cells, cell(m))
-	}
-	return nb, nil
-}
-
-func (nb *notebook) encode() ([]byte, error) {
-	list := make([]any, len(nb.cells))
-	for i, c := range nb.cells {
-		list[i] = map[string]any(c)
-	}
-	nb.raw["cells"] = list
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(nb.raw); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// annotate adds nbgrader metadata to every cell and checks the tags: every
-// solution cell has a region and is followed, before the next solution
-// cell, by a check cell.
-func (nb *notebook) annotate(name string) error {
-	nSol, nCheck, pending := 0, 0, -1
-	for i, c := range nb.cells {
-		tags := c.tags()
-		g := map[string]any{"schema_version": 3, "grade": false, "solution": false, "locked": true,
-			"grade_id": fmt.Sprintf("%s-cell-%d", name, i)}
-		switch {
-		case slices.Contains(tags, TagSolution):
-			if c.kind() != "code" || !strings.Contains(c.source(), BeginSolution) {
-				return fmt.Errorf("cell %d is tagged %q but has no %q line", i, TagSolution, BeginSolution)
-			}
-			if pending >= 0 {
-				return fmt.Errorf("solution cell %d has no check cell after it", pending)
-			}
-			nSol++
-			pending = i
-			g["solution"], g["locked"] = true, false
-			g["grade_id"] = fmt.Sprintf("%s-solution-%d", name, nSol)
-		case slices.Contains(tags, TagCheck):
-			if pending < 0 {
-				return fmt.Errorf("check cell %d follows no solution cell", i)
-			}
-			pending = -1
-			nCheck++
-			g["grade"], g["points"] = true, 1
-			g["grade_id"] = fmt.Sprintf("%s-check-%d", name, nCheck)
-		}
-		c.meta()["nbgrader"] = g
-	}
-	if pending >= 0 {
-		return fmt.Errorf("solution cell %d has no check cell after it", pending)
-	}
-	if nSol == 0 {
-		return fmt.Errorf("no cell is tagged %q", TagSolution)
-	}
-	return nil
-}
-
-// Annotate returns the reference notebook b with nbgrader metadata.
-func Annotate(b []byte, name string) ([]byte, error) {
-	nb, err := parse(b)
+func printGrades(dir, course, partialDir string, check bool) error {
+	problems, err := grades(os.Stdout, dir, course, partialDir)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := nb.annotate(name); err != nil {
-		return nil, err
+	if !check {
+		return nil
 	}
-	return nb.encode()
-}
-
-// Student returns the student version of the reference notebook b.
-func Student(b []byte, name string) ([]byte, error) {
-	nb, err := parse(b)
-	if err != nil {
-		return nil, err
+	if len(problems) > 0 {
+		return fmt.Errorf("the grades are not the ones expected:\n  %s", strings.Join(problems, "\n  "))
 	}
-	if err := nb.annotate(name); err != nil {
-		return nil, err
+	s, err := gradesSummary(dir)
+	if err == nil {
+		fmt.Println(s)
 	}
-	for i, c := range nb.cells {
-		tags := c.tags()
-		if c.kind() == "code" {
-			c["outputs"], c["execution_count"] = []any{}, nil
-		}
-		if slices.Contains(tags, TagSolution) {
-			src, err := blank(c.source())
-			if err != nil {
-				return nil, fmt.Errorf("cell %d: %w", i, err)
-			}
-			c.setSource(src)
-		}
-		if (slices.Contains(tags, TagCheck) || slices.Contains(tags, TagDemo)) && !slices.Contains(tags, TagRaises) {
-			c.setTags(append(tags, TagRaises))
-		}
-	}
-	meta, _ := nb.raw["metadata"].(map[string]any)
-	if meta == nil {
-		meta = map[string]any{}
-		nb.raw["metadata"] = meta
-	}
-	pw, _ := meta["pointwise"].(map[string]any)
-	if pw == nil {
-		pw = map[string]any{}
-		meta["pointwise"] = pw
-	}
-	pw["student_version"] = true
-	return nb.encode()
-}
-
-// blank replaces every solution region of a cell's source by the stub.
-func blank(src string) (string, error) {
-	var out []string
-	in := false
-	for _, l := range strings.Split(src, "\n") {
-		t := strings.TrimSpace(l)
-		switch {
-		case t == BeginSolution:
-			if in {
-				return "", fmt.Errorf("%q inside a solution region", BeginSolution)
-			}
-			in = true
-			indent := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
-			out = append(out, indent+Stub, indent+StubPanic)
-		case t == EndSolution:
-			if !in {
-				return "", fmt.Errorf("%q without %q", EndSolution, BeginSolution)
-			}
-			in = false
-		case !in:
-			out = append(out, l)
-		}
-	}
-	if in {
-		return "", fmt.Errorf("%q without %q", BeginSolution, EndSolution)
-	}
-	return strings.Join(out, "\n"), nil
+	return err
 }

@@ -5,20 +5,25 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-
-	"pointwise/lib/attack"
 )
 
-// constGrad is an attack objective whose input gradient is a fixed array:
-// it lets attack.FGSM compute the reference step for a given gradient.
-type constGrad struct{ g []float64 }
-
-func (c constGrad) Gradient(dx []float64, loss []float64, x []float64, labels []int, n int) error {
-	copy(dx, c.g)
-	for i := range loss[:min(len(loss), n)] {
-		loss[i] = 0
+// fgsmRef is the reference FGSM step of the checker, from the definition
+// x' = clip_[0,1](x + ε·sign(g)) with sign(0) = 0, and not attack.FGSM: the
+// exercise asks for what attack.FGSM implements, and attack is off limits to
+// the answers. The tests check that both agree.
+func fgsmRef(x, g []float64, eps float64) []float64 {
+	out := make([]float64, len(x))
+	for i := range x {
+		var s float64
+		switch {
+		case g[i] > 0:
+			s = 1
+		case g[i] < 0:
+			s = -1
+		}
+		out[i] = min(1, max(0, x[i]+eps*s))
 	}
-	return nil
+	return out
 }
 
 // fgsmCase returns a batch of 64 samples of width 8 in [0, 1], some
@@ -48,16 +53,15 @@ func fgsmCase() (x, g []float64, n, width int) {
 // CheckFGSM checks step(x, grad, eps), which must return the FGSM image
 // x' = clip_[0,1](x + ε·sign(∇)) of a batch x (64 samples of 8 pixels,
 // row-major) given the loss gradient grad, with sign(0) = 0, without
-// modifying x. The reference is attack.FGSM on an objective whose gradient
-// is grad.
+// modifying x. step may use no package of pointwise (attack.FGSM is the
+// answer).
 func CheckFGSM(step func(x, grad []float64, eps float64) []float64) error {
-	x, g, n, width := fgsmCase()
-	const eps = 0.1
-	want := make([]float64, len(x))
-	ref := &attack.FGSM[float64]{Objective: constGrad{g}, Epsilon: eps}
-	if err := ref.Perturb(want, x, make([]int, n), n); err != nil {
+	if err := ownCode(step); err != nil {
 		return err
 	}
+	x, g, n, width := fgsmCase()
+	const eps = 0.1
+	want := fgsmRef(x, g, eps)
 	in := slices.Clone(x)
 	name := fmt.Sprintf("fgsmStep(x, grad, eps = %g)", eps)
 	got, err := call(name, func() []float64 { return step(in, slices.Clone(g), eps) })
@@ -123,11 +127,12 @@ type Head struct {
 	B []float64   // C
 }
 
-// HardLoss is the reference hard loss of one sample: the mean over the heads
-// of the cross-entropy log Σ_c exp z_c − z_y of z = φ·W_k + B_k, computed
-// with the largest logit subtracted (log-sum-exp), as attack.RandomHeads does
-// for a batch.
-func HardLoss(phi []float64, heads []Head, y int) float64 {
+// hardLossRef is the reference hard loss of one sample: the mean over the
+// heads of the cross-entropy log Σ_c exp z_c − z_y of z = φ·W_k + B_k,
+// computed with the largest logit subtracted (log-sum-exp), as
+// attack.RandomHeads does for a batch. It is unexported: the student writes
+// it.
+func hardLossRef(phi []float64, heads []Head, y int) float64 {
 	var sum float64
 	for _, h := range heads {
 		z := slices.Clone(h.B)
@@ -171,9 +176,14 @@ func hardCase(rng *rand.Rand, k, f, c int, sigma float64) (phi []float64, heads 
 // CheckHardLoss checks loss(phi, heads, y), which must return the hard
 // attack's loss of eq. 2 for one sample: (1/K) Σ_k CE(φ·W_k + B_k, y), the
 // mean over the K random heads of the softmax cross-entropy to the true label
-// y. It is compared with HardLoss on small logits and on logits near 1000,
-// where exp overflows unless the largest logit is subtracted first.
+// y. It is compared with its definition on small logits and on logits near
+// 1000, where exp overflows unless the largest logit is subtracted first.
+// Of pointwise's packages loss may use only classroom.Head (attack.RandomHeads
+// computes this loss for a network).
 func CheckHardLoss(loss func(phi []float64, heads []Head, y int) float64) error {
+	if err := ownCode(loss, module+"/lib/classroom.Head"); err != nil {
+		return err
+	}
 	rng := rand.New(rand.NewPCG(6, 6))
 	for _, c := range []struct {
 		k     int
@@ -182,7 +192,7 @@ func CheckHardLoss(loss func(phi []float64, heads []Head, y int) float64) error 
 	}{{4, 1, "logits of size about 1"}, {1, 1, "a single head"}, {4, 400, "logits of size about 1000"}} {
 		phi, heads := hardCase(rng, c.k, 16, 10, c.sigma)
 		y := 3
-		want := HardLoss(phi, heads, y)
+		want := hardLossRef(phi, heads, y)
 		name := fmt.Sprintf("hardLoss(K = %d heads, %s)", c.k, c.what)
 		got, err := call(name, func() float64 { return loss(slices.Clone(phi), heads, y) })
 		if err != nil {

@@ -28,10 +28,13 @@ func wantErr(t *testing.T, name string, err error, substr string) {
 	}
 }
 
-func firstKind(n int) []float64 {
+// pointsRight is a right answer: a function of this file, as a student's is
+// one of the notebook's (a function of the package itself would be taken for
+// the library's).
+func pointsRight(n int) []float64 {
 	x := make([]float64, n)
 	for j := range x {
-		x[j] = math.Cos(float64(2*(n-1-j)+1) * math.Pi / float64(2*n))
+		x[j] = math.Sin(float64(2*j+1-n) * math.Pi / float64(2*n))
 	}
 	return x
 }
@@ -42,16 +45,23 @@ func TestCheckChebyshevPoints(t *testing.T) {
 		f    func(int) []float64
 		want string
 	}{
-		{"right", firstKind, ""},
-		{"library", func(n int) []float64 { x, _ := cheb.ChebyshevPoints(nil, n, cheb.Domain{}); return x }, ""},
+		{"right", pointsRight, ""},
+		{"library", func(n int) []float64 { x, _ := cheb.ChebyshevPoints(nil, n, cheb.Domain{}); return x }, "uses cheb.ChebyshevPoints (package pointwise/lib/cheb): off limits"},
+		{"library itself", firstKind, "a function of pointwise/lib/classroom: off limits"},
 		{"stub", func(int) []float64 { panic("not implemented") }, "not implemented yet"},
-		{"decreasing", func(n int) []float64 { x := firstKind(n); slices.Reverse(x); return x }, "your points are not sorted"},
-		{"too few", func(n int) []float64 { return firstKind(n)[1:] }, "returned 7 points, want 8"},
-		{"lobatto", func(n int) []float64 { x, _ := cheb.LobattoPoints(nil, n, cheb.Domain{}); return x }, "Chebyshev–Lobatto"},
-		{"wrong point", func(n int) []float64 { x := firstKind(n); x[3] = x[3] + 0.01; return x }, "x[3] = -0.18509 should be -0.19509 (cos(9π/16))"},
-		{"equispaced", func(n int) []float64 { x, _ := cheb.EquispacedPoints(nil, n, cheb.Domain{}); return x }, "x[0] = -1 should be -0.98079 (cos(15π/16))"},
-		{"NaN", func(n int) []float64 { x := firstKind(n); x[2] = math.NaN(); return x }, "not a finite number"},
-		{"outside", func(n int) []float64 { x := firstKind(n); x[n-1] = 1.5; return x }, "outside [-1, 1]"},
+		{"decreasing", func(n int) []float64 { x := pointsRight(n); slices.Reverse(x); return x }, "your points are not sorted"},
+		{"too few", func(n int) []float64 { return pointsRight(n)[1:] }, "returned 7 points, want 8"},
+		{"lobatto", func(n int) []float64 { return lobatto(n) }, "Chebyshev–Lobatto"},
+		{"wrong point", func(n int) []float64 { x := pointsRight(n); x[3] = x[3] + 0.01; return x }, "x[3] = -0.18509 should be -0.19509 (cos(9π/16))"},
+		{"equispaced", func(n int) []float64 {
+			x := make([]float64, n)
+			for i := range x {
+				x[i] = -1 + 2*float64(i)/float64(max(1, n-1))
+			}
+			return x
+		}, "x[0] = -1 should be -0.98079 (cos(15π/16))"},
+		{"NaN", func(n int) []float64 { x := pointsRight(n); x[2] = math.NaN(); return x }, "not a finite number"},
+		{"outside", func(n int) []float64 { x := pointsRight(n); x[n-1] = 1.5; return x }, "outside [-1, 1]"},
 	} {
 		wantErr(t, c.name, CheckChebyshevPoints(c.f), c.want)
 	}
@@ -180,8 +190,8 @@ func TestCheckHardObjective(t *testing.T) {
 		want string
 	}{
 		{"monte carlo", s, func(x []float64) []float64 { return hardMC(s, x) }, ""},
-		{"closed form", closed, func(x []float64) []float64 { v, _ := closed.Closed(x); return v }, ""},
-		{"closed form judged as MC", s, func(x []float64) []float64 { v, _ := closed.Closed(x); return v }, ""},
+		{"closed form", closed, func(x []float64) []float64 { v, _ := closed.closed(x); return v }, ""},
+		{"closed form judged as MC", s, func(x []float64) []float64 { v, _ := closed.closed(x); return v }, ""},
 		{"monte carlo judged as closed", closed, func(x []float64) []float64 { return hardMC(s, x) }, "closed form, to 1e-6"},
 		{"stub", s, func([]float64) []float64 { panic("not implemented") }, "not implemented yet"},
 		{"not squared", s, func(x []float64) []float64 { v := hardMC(s, x); v[2] = -v[2]; return v }, "forget to square"},
@@ -330,12 +340,13 @@ func TestCheckHardLoss(t *testing.T) {
 		f    func([]float64, []Head, int) float64
 		want string
 	}{
-		{"right", HardLoss, ""},
+		{"right", func(p []float64, h []Head, y int) float64 { return hardLossRef(p, h, y) }, ""},
+		{"library itself", hardLossRef, "a function of pointwise/lib/classroom: off limits"},
 		{"stub", func([]float64, []Head, int) float64 { panic("not implemented") }, "not implemented yet"},
 		{"naive exp", lossNaive, "overflows"},
-		{"summed", func(p []float64, h []Head, y int) float64 { return float64(len(h)) * HardLoss(p, h, y) }, "K = 4 times too large"},
-		{"negated", func(p []float64, h []Head, y int) float64 { return -HardLoss(p, h, y) }, "negative"},
-		{"first head only", func(p []float64, h []Head, y int) float64 { return HardLoss(p, h[:1], y) }, "should be"},
+		{"summed", func(p []float64, h []Head, y int) float64 { return float64(len(h)) * hardLossRef(p, h, y) }, "K = 4 times too large"},
+		{"negated", func(p []float64, h []Head, y int) float64 { return -hardLossRef(p, h, y) }, "negative"},
+		{"first head only", func(p []float64, h []Head, y int) float64 { return hardLossRef(p, h[:1], y) }, "should be"},
 	} {
 		wantErr(t, c.name, CheckHardLoss(c.f), c.want)
 	}

@@ -26,8 +26,8 @@ type Hard struct {
 // hardPoints are where CheckHardObjective compares the student's J_H.
 var hardPoints = []float64{-1, -0.9, -0.5, 0, 0.37, 0.8}
 
-// Closed returns J_H at each x in closed form (objective.LinearGaussian).
-func (s Hard) Closed(x []float64) ([]float64, error) {
+// closed returns J_H at each x in closed form (objective.LinearGaussian).
+func (s Hard) closed(x []float64) ([]float64, error) {
 	if s.Degree < 0 || s.Dense < s.Degree+1 {
 		return nil, fmt.Errorf("classroom: Hard{Degree: %d, Dense: %d}: need Degree >= 0 and Dense >= Degree+1", s.Degree, s.Dense)
 	}
@@ -57,9 +57,14 @@ func (s Hard) Closed(x []float64) ([]float64, error) {
 // CheckHardObjective checks hard(x), which must return J_H at each point of x
 // for the setting s, in closed form (s.Samples = 0: within 1e-6 relative) or
 // by a Monte Carlo average over s.Samples draws of h (within five standard
-// errors, J_H·√(2/Samples) each, as the error at x is Gaussian).
+// errors, J_H·√(2/Samples) each, as the error at x is Gaussian). Of
+// pointwise's packages hard may use only cheb (its closed form is
+// objective.LinearGaussian's, which is off limits).
 func CheckHardObjective(hard func(x []float64) []float64, s Hard) error {
-	want, err := s.Closed(hardPoints)
+	if err := ownCode(hard, module+"/lib/cheb"); err != nil {
+		return err
+	}
+	want, err := s.closed(hardPoints)
 	if err != nil {
 		return err
 	}
@@ -103,8 +108,12 @@ func CheckHardObjective(hard func(x []float64) []float64, s Hard) error {
 // CheckLocalMaxima checks maxima(xs, ys), which must return, in increasing
 // order, the xs[i] at which the sampled function ys has a local maximum:
 // ys[i] larger than its neighbours, endpoints included (an endpoint is a
-// maximum when its one neighbour is lower).
+// maximum when its one neighbour is lower). maxima may use no package of
+// pointwise (objective.GridSearch finds maxima).
 func CheckLocalMaxima(maxima func(xs, ys []float64) []float64) error {
+	if err := ownCode(maxima); err != nil {
+		return err
+	}
 	for _, c := range []struct {
 		what string
 		f    func(float64) float64

@@ -109,6 +109,7 @@ func (e Explorer) Run() error {
 		chans []*comms.AddressChan[int]
 		done  *comms.AddressChan[int]
 	}
+	gonbui.ScriptJavascript(ackShim)
 	ready := make(chan live, 1)
 	go func() {
 		defer func() { recover() }() // no front end: the fallback below shows the defaults
@@ -217,3 +218,39 @@ func (e Explorer) describe(values []int) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// ackShim works around two races in how GoNB's widgets connect, seen in
+// JupyterLab 4 and the classic Notebook alike: GoNB's page script opens a
+// websocket of its own to the kernel, sends comm_open when it opens and gives
+// up on the widgets unless the kernel's "#comm_open_ack" arrives within
+// 500 ms. Jupyter Server subscribes a new websocket to a busy kernel's
+// messages only later, so an acknowledgement sent at once can be lost, and a
+// loaded machine can take longer than 500 ms. The shim, run in the page once
+// before the first widget, passes the open event of that websocket (the one
+// without a session_id: JupyterLab's own carry one) 1.5 s late and waits 15 s
+// for the acknowledgement. Without it, the widgets failed to appear in 2 of
+// 17 notebook runs of make lab-test on a loaded 2-core machine.
+const ackShim = `(() => {
+  if (window.__pointwise_ack_shim) return;
+  window.__pointwise_ack_shim = true;
+  const WS = window.WebSocket;
+  const Patched = function(url, protocols) {
+    const ws = protocols === undefined ? new WS(url) : new WS(url, protocols);
+    if (/\/api\/kernels\/[^/?]+\/channels$/.test(String(url))) {
+      let handler = null;
+      Object.defineProperty(ws, 'onopen', {configurable: true, get() { return handler; }, set(h) { handler = h; }});
+      ws.addEventListener('open', ev => setTimeout(() => handler && handler.call(ws, ev), 1500));
+    }
+    return ws;
+  };
+  Patched.prototype = WS.prototype;
+  for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Patched[k] = WS[k];
+  window.WebSocket = Patched;
+  const setT = window.setTimeout;
+  window.setTimeout = function(f, ms, ...rest) {
+    if (ms === 500 && typeof f === 'function' && String(f).includes('comm_open_ack')) {
+      ms = 15000;
+    }
+    return setT.call(window, f, ms, ...rest);
+  };
+})();`

@@ -53,11 +53,9 @@ func (p *Progress) Update(done, total int, status string) {
 	h := fmt.Sprintf(`<div style="font-family:monospace">%s: %d/%d (%.0f%%%s) %s<br>`+
 		`<div style="width:24em;height:0.8em;background:#ddd"><div style="width:%.1f%%;height:100%%;background:#0072B2"></div></div></div>`,
 		html.EscapeString(p.title), done, total, 100*frac, eta, html.EscapeString(status), 100*frac)
-	if !p.shown {
-		gonbui.DisplayHtml(fmt.Sprintf(`<div id=%q>%s</div>`, p.id, h))
-		p.shown = true
-		return
-	}
+	// The first UpdateHtml creates the display that the later ones replace:
+	// one bar per Progress, never a stale copy above the live one.
+	p.shown = true
 	gonbui.UpdateHtml(p.id, h)
 }
 
