@@ -166,3 +166,18 @@ func TestSelectRuns(t *testing.T) {
 		t.Errorf("no match: error %v, want one listing the names", err)
 	}
 }
+
+// TestSkipWithoutData checks that a run whose data set cannot be found is
+// skipped with the library's reason, counts as failed, and that the runs
+// without that need are not held back by it.
+func TestSkipWithoutData(t *testing.T) {
+	dir := t.TempDir()
+	runs := []nbformat.Run{{Name: "needs-nothing-here", Path: filepath.Join(dir, "x.ipynb"), Data: []string{"cifar"}}}
+	err := run(runs, filepath.Join(dir, "out"), "python3", false, 0, false, 1, nil)
+	if err == nil || !strings.Contains(err.Error(), "1 skipped for want of their data") || !strings.Contains(err.Error(), "needs-nothing-here") {
+		t.Errorf("error %v, want one naming the skipped run", err)
+	}
+	if err := findData("cifar"); err == nil || !strings.Contains(err.Error(), "need mnist or fashion-mnist") {
+		t.Errorf("findData of an unknown set: %v", err)
+	}
+}
