@@ -44,7 +44,7 @@ IS_ROOT := $(shell [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && echo 
 # The fast path: OpenBLAS through gonum's cgo binding, selected when the
 # library is installed (`make figures` and `make test` install libopenblas-dev as root) or
 # forced with BLAS=openblas / BLAS=gonum. Both paths pass the same tests.
-BLAS ?= $(shell ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so ' && echo openblas || echo gonum)
+BLAS ?= $(shell { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q 'libopenblas\.so ' && echo openblas || echo gonum)
 ifeq ($(BLAS),openblas)
 export GOFLAGS     := $(strip $(filter-out -tags=openblas,$(GOFLAGS)) -tags=openblas)
 export CGO_LDFLAGS := $(strip $(filter-out -lopenblas,$(CGO_LDFLAGS)) -lopenblas)
@@ -212,7 +212,7 @@ tidy:
 	@d=$$($(GO) mod tidy -diff) || { echo "go.mod or go.sum is not tidy: run go mod tidy"; echo "$$d"; exit 1; }
 
 openblas:
-	@if ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so '; then \
+	@if { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q 'libopenblas\.so '; then \
 		echo "openblas: found (BLAS=$(BLAS))"; \
 	elif [ "$(IS_ROOT)" = yes ]; then \
 		echo "openblas: installing Debian's libopenblas-dev (the fast BLAS; re-run make to use it)"; \
