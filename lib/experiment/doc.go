@@ -1,6 +1,6 @@
 // Package experiment runs the experiments behind pointwise's open-question
 // notebooks, which ask of neural networks what the paper's figures ask of
-// polynomials.
+// polynomials, and holds the problems of figures 4 and 5 that they build on.
 //
 // # Sample complexity of a learning rule on a grid
 //
@@ -24,13 +24,28 @@
 // objective J_H of a linear-Gaussian class one point at a time (fig4's
 // construction, objective.Greedy).
 //
-// [SampleComplexityResult.Wins] compares two grids draw by draw, and [Cached] stores a
-// result on disk under a key that names every setting, so that a notebook
-// computes an expensive experiment once and reads it back in later cells.
+// [SampleComplexityResult.Wins] compares two grids draw by draw, and
+// [SampleComplexityResult.Compare] one grid with several at one m, in words
+// ([Comparison]); [SampleComplexityResult.Summary] ranks the grids, and
+// [SampleComplexityResult.Floor] gives the error a rule stops at. [Cached]
+// stores a result on disk under a key that names every setting, so that a
+// notebook computes an expensive experiment once and reads it back in later
+// cells.
+//
+// # The figures' problems
+//
+// [ChebyshevProblem] is fig4's class and rule, a random Chebyshev series
+// fitted by least squares, with the hard maxima, the greedy hard points and
+// both readings of eq. 1. [NetworkProblem] is fig5's: a random network
+// ([RandomNetwork]) whose head is refitted by ridge regression at training
+// points ([TrainingPoints], [TensorGrid]), with the adversarial objective of
+// its own head and the hard objective over random heads, and where their
+// maxima sit ([Peaks]).
 //
 // # Conventions
 //
-// Inputs are 1-D and live on [-1, 1]. An output slice is called dst; a nil
+// Inputs are 1-D and live on [-1, 1] (NetworkProblem also takes points of
+// the square [-1, 1]², one per row). An output slice is called dst; a nil
 // dst allocates. Inputs are never modified. Settings are exported fields
 // whose zero value means the default written on the field; invalid settings
 // return an error naming the field, its value and the allowed range.

@@ -19,11 +19,8 @@ import (
 // initialisation, the class's feature layer in these tests.
 func smallNet(t *testing.T, w int, seed uint64) *mlp.Network[float64] {
 	t.Helper()
-	net, err := mlp.New[float64]([]int{1, w, w, 1}, mlp.Tanh, mlp.Identity)
+	net, err := RandomNetwork([]int{1, w, w, 1}, FigureFiveInit(), seed)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := net.Init(rand.New(rand.NewPCG(seed, seed)), FigureFiveInit()); err != nil {
 		t.Fatal(err)
 	}
 	return net
@@ -35,6 +32,14 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// must2 is must for two values.
+func must2[T, U any](a T, b U, err error) (T, U) {
+	if err != nil {
+		panic(err)
+	}
+	return a, b
 }
 
 // ruleFunc adapts a function to a Rule.
@@ -207,6 +212,9 @@ func TestHardPoints(t *testing.T) {
 				t.Errorf("step %d: J_H(%v) = %v above J_H at the added point %v (%v)", k, x, v, pts[k], top)
 				break
 			}
+		}
+		if at, v := must2(HardestPoint(dist, 1e-10, pts[:k])); at != pts[k] || v != top {
+			t.Errorf("step %d: HardestPoint = %v, %v; want the added point %v and J_H there, %v", k, at, v, pts[k], top)
 		}
 		for _, x := range pts[:k] {
 			if v := lg.Value([]float64{x}); v > relTol*top {

@@ -63,6 +63,19 @@ func HardRefit(dist *objective.Gaussian, relLambda float64) objective.Refit {
 	return objective.Refit{Dist: dist, Rule: func(int) (objective.LinearRule, error) { return rule, nil }}
 }
 
+// HardestPoint returns the global maximiser on [-1, 1] of J_H(·; X), the
+// hard objective of the class dist under the ridge rule refitted on the
+// points x (HardRefit), and its value: the point the greedy construction
+// adds next, and the expected squared error of the fit there, the quantity
+// each greedy step drives down.
+func HardestPoint(dist *objective.Gaussian, relLambda float64, x []float64) (at, value float64, err error) {
+	lg, err := HardRefit(dist, relLambda).On(x)
+	if err != nil {
+		return 0, 0, err
+	}
+	return objective.GridSearch{}.Argmax(objective.Func1D(lg), -1, 1)
+}
+
 // HardGrid returns the nested grid "hard" of HardPoints(dist, relLambda, maxM).
 func HardGrid(dist *objective.Gaussian, relLambda float64, maxM int) (Grid, error) {
 	pts, err := HardPoints(dist, relLambda, maxM)

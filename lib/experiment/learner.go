@@ -3,7 +3,6 @@ package experiment
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"sync"
 
@@ -218,11 +217,8 @@ func (t TrainedMLP) Fit(x, y []float64, seed uint64) (Hypothesis, error) {
 	if err != nil {
 		return nil, err
 	}
-	net, err := mlp.New[float64](append(append([]int{1}, t.Hidden...), 1), mlp.Tanh, mlp.Identity)
+	net, err := RandomNetwork(append(append([]int{1}, t.Hidden...), 1), t.Init, seed)
 	if err != nil {
-		return nil, err
-	}
-	if err := net.Init(rand.New(rand.NewPCG(seed, seed)), t.Init); err != nil {
 		return nil, err
 	}
 	n := len(x)

@@ -11,9 +11,15 @@
 // tables, one row per plotted point, a header row, and numbers written with
 // the shortest representation that reads back to the same float64.
 //
+// [Table.AppendColumns] fills a table from a curve's columns and
+// [RecordTable] from rows that write themselves ([Recorder]); [Eval],
+// [AtLeast] and [Log10] turn a function or an error into plotted values, and
+// [Strip] draws point sets as rows of markers.
+//
 // [ImageGrid] lays out pictures with captions (test images and their
 // adversarial examples), each made from pixel values by [Gray]. [Explorer]
-// redraws a plot, drawn by [Figure.PNG], in place as GoNB widgets move.
+// redraws a plot, drawn by [Figure.PNG], in place as GoNB widgets move;
+// [Options] labels its menus.
 //
 // [Checks] records the claims a figure must show (the paper's), prints
 // each as PASS or FAIL in words and writes them as <id>_checks.csv.

@@ -54,16 +54,26 @@ func (t *Table) Append(values ...any) error {
 	if len(values) != len(t.Header) {
 		return fmt.Errorf("figure: table %q row has %d values, want %d (%v)", t.Name, len(values), len(t.Header), t.Header)
 	}
+	row, err := t.format(values)
+	if err != nil {
+		return err
+	}
+	t.rows = append(t.rows, row)
+	return nil
+}
+
+// format formats the first len(values) fields of a row, naming the column
+// of a value it cannot format.
+func (t *Table) format(values []any) ([]string, error) {
 	row := make([]string, len(values))
 	for i, v := range values {
 		s, err := format(v)
 		if err != nil {
-			return fmt.Errorf("figure: table %q column %q: %w", t.Name, t.Header[i], err)
+			return nil, fmt.Errorf("figure: table %q column %q: %w", t.Name, t.Header[i], err)
 		}
 		row[i] = s
 	}
-	t.rows = append(t.rows, row)
-	return nil
+	return row, nil
 }
 
 // Len returns the number of rows.

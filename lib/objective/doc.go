@@ -19,7 +19,8 @@
 //
 // [Hypothesis], [Distribution] and [Rule] are small interfaces; [MonteCarlo]
 // estimates J_H and gradient moments with their standard errors for any of
-// them, and [Adversarial] evaluates J_h.
+// them, and [Adversarial] evaluates J_h. [MonteCarlo.Compare] sets the
+// estimate of J_H beside its closed form, point by point ([Agreement]).
 //
 // # Closed forms for linear-Gaussian classes
 //
@@ -40,7 +41,9 @@
 // [GridSearch] finds the local maxima and minima of a 1-D objective, refined
 // by golden-section search; [Greedy] grows a training set from the boundary by
 // adding argmax J_H one point at a time; [Ascent] moves points uphill by
-// projected gradient ascent.
+// projected gradient ascent. [SetDistance] measures how far one training set
+// is from another, such as the Chebyshev–Lobatto grid, and [MinGap] how close
+// a set's points come to each other.
 //
 // # Eq. 1 has two readings
 //
