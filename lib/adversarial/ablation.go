@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"pointwise/lib/attack"
@@ -32,17 +33,17 @@ type Factor struct {
 func HeadsFactor(ks ...int) Factor {
 	f := Factor{Name: "K"}
 	for _, k := range ks {
-		f.Levels = append(f.Levels, Level{strconv.Itoa(k), func(c *Config) { c.Heads = k }})
+		f.Levels = append(f.Levels, Level{strconv.Itoa(k), func(c *Config) { c.Heads.K = k }})
 	}
 	return f
 }
 
-// HeadScaleFactor varies Config.HeadScale, the factor on the heads'
+// HeadScaleFactor varies HeadSettings.Scale, the factor on the heads'
 // initialisation scale.
 func HeadScaleFactor(scales ...float64) Factor {
 	f := Factor{Name: "head scale"}
 	for _, s := range scales {
-		f.Levels = append(f.Levels, Level{strconv.FormatFloat(s, 'g', -1, 64), func(c *Config) { c.HeadScale = s }})
+		f.Levels = append(f.Levels, Level{strconv.FormatFloat(s, 'g', -1, 64), func(c *Config) { c.Heads.Scale = s }})
 	}
 	return f
 }
@@ -51,8 +52,8 @@ func HeadScaleFactor(scales ...float64) Factor {
 // with the squared distance to their clean outputs ("squared").
 func HeadLossFactor() Factor {
 	return Factor{Name: "loss", Levels: []Level{
-		{attack.HeadCrossEntropy.String(), func(c *Config) { c.HeadLoss = attack.HeadCrossEntropy }},
-		{attack.HeadSquared.String(), func(c *Config) { c.HeadLoss = attack.HeadSquared }},
+		{attack.HeadCrossEntropy.String(), func(c *Config) { c.Heads.Loss = attack.HeadCrossEntropy }},
+		{attack.HeadSquared.String(), func(c *Config) { c.Heads.Loss = attack.HeadSquared }},
 	}}
 }
 
@@ -60,8 +61,8 @@ func HeadLossFactor() Factor {
 // drawn once for the whole run ("fixed").
 func HeadDrawFactor() Factor {
 	return Factor{Name: "heads", Levels: []Level{
-		{"fresh", func(c *Config) { c.FixedHeads = false }},
-		{"fixed", func(c *Config) { c.FixedHeads = true }},
+		{"fresh", func(c *Config) { c.Heads.Fixed = false }},
+		{"fixed", func(c *Config) { c.Heads.Fixed = true }},
 	}}
 }
 
@@ -133,79 +134,81 @@ func (r AblationRow) Values() []any {
 }
 
 // Ablation trains and evaluates the variants of a one-factor-at-a-time
-// study (OneAtATime) of Hard (or PGD) training: each distinct network is
-// trained once (the base configuration once for all factors) through
-// Trainer, so a cached network is loaded, and evaluated by Evaluator at
-// ε = 0 (clean) and ε = Base.Epsilon.
+// study (OneAtATime) of Hard (or PGD) training, for every seed: each
+// distinct network is trained once (the base configuration once for all
+// factors), and evaluated by L∞ PGD at ε = 0 (clean) and ε = Base.Epsilon
+// (Evaluator's attack, seeded with the network's seed).
 type Ablation struct {
 	// Base is the configuration every factor varies around; it needs an
 	// Epsilon (the attack radius of the evaluation too).
 	Base Config
 	// Factors are varied one at a time.
 	Factors []Factor
-	// Trainer trains or loads the networks; nil means the zero Trainer.
-	Trainer *Trainer
-	// Evaluator attacks them (its Epsilons are replaced by 0 and
-	// Base.Epsilon; its PGD row at Base.Epsilon is the robust accuracy);
-	// nil means the zero Evaluator (PGD-20).
-	Evaluator *Evaluator
+	// Seeds are the training seeds: each gives the whole study around Base
+	// with that seed. Nil means {Base.Seed}.
+	Seeds []uint64
+	// Steps is the number of PGD steps of the evaluation; 0 means
+	// DefaultEvalSteps (20).
+	Steps int
 }
 
-// Run returns one row per variant, in the order of OneAtATime. It stops when
-// ctx is done.
-func (a *Ablation) Run(ctx context.Context, train, test Data) ([]AblationRow, error) {
-	vs, err := OneAtATime(a.Base, a.Factors...)
+// Run returns one row per variant and seed, seed after seed, in the order of
+// OneAtATime, training, evaluating and caching through r. It stops when ctx
+// is done.
+func (a *Ablation) Run(ctx context.Context, r *Runner, train, test Data) ([]AblationRow, error) {
+	seeds := a.Seeds
+	if seeds == nil {
+		seeds = []uint64{a.Base.Seed}
+	}
+	steps, err := stepsOf(a.Steps, "evaluation")
 	if err != nil {
 		return nil, err
 	}
-	if len(vs) == 0 {
-		return nil, errors.New("adversarial: ablation without factors: need at least one")
-	}
-	eps := vs[0].Config.Epsilon
-	if eps == 0 {
-		return nil, fmt.Errorf("adversarial: ablation of %v training without an epsilon: need Base.Epsilon > 0", a.Base.Method)
-	}
-	tr := a.Trainer
-	if tr == nil {
-		tr = &Trainer{}
-	}
-	ev := Evaluator{}
-	if a.Evaluator != nil {
-		ev = *a.Evaluator
-	}
-	ev.Epsilons = []float64{0, eps}
-	steps := ev.Steps
-	if steps == 0 {
-		steps = DefaultEvalSteps
-	}
-	done := map[string]AblationRow{} // by cache key
+	fp := train.fingerprint()
 	var rows []AblationRow
-	for _, v := range vs {
-		k, err := Key(v.Config, train)
+	for _, seed := range seeds {
+		base := a.Base
+		base.Seed = seed
+		vs, err := OneAtATime(base, a.Factors...)
 		if err != nil {
 			return nil, err
 		}
-		row, ok := done[k]
-		if !ok {
-			m, err := tr.Train(ctx, v.Config, train)
-			if err != nil {
-				return nil, fmt.Errorf("adversarial: %s = %s: %w", v.Factor, v.Value, err)
-			}
-			res, err := ev.Evaluate(ctx, m, test)
-			if err != nil {
-				return nil, fmt.Errorf("adversarial: %s = %s: %w", v.Factor, v.Value, err)
-			}
-			clean, ok1 := Find(res, m.Config.Method.String(), AttackPGD(steps), 0)
-			robust, ok2 := Find(res, m.Config.Method.String(), AttackPGD(steps), eps)
-			if !ok1 || !ok2 {
-				return nil, fmt.Errorf("adversarial: %s = %s: evaluation without the PGD rows at ε = 0 and %g", v.Factor, v.Value, eps)
-			}
-			row = AblationRow{CleanAccuracy: clean, RobustAccuracy: robust, N: test.Split.N, Seed: v.Config.Seed,
-				Key: m.Key, Cached: m.Cached, TrainTime: m.TrainTime}
-			done[k] = row
+		if len(vs) == 0 {
+			return nil, errors.New("adversarial: ablation without factors: need at least one")
 		}
-		row.Factor, row.Value, row.Base = v.Factor, v.Value, v.Base
-		rows = append(rows, row)
+		eps := vs[0].Config.Epsilon
+		if eps == 0 {
+			return nil, fmt.Errorf("adversarial: ablation of %v training without an epsilon: need Base.Epsilon > 0", a.Base.Method)
+		}
+		ev := Evaluator{Epsilons: []float64{0, eps}, Steps: steps}
+		done := map[string]AblationRow{} // by cache key
+		for _, v := range vs {
+			k, err := modelKey(v.Config, train.Name, fp)
+			if err != nil {
+				return nil, err
+			}
+			row, ok := done[k]
+			if !ok {
+				m, err := v.Config.Train(ctx, r, train)
+				if err != nil {
+					return nil, fmt.Errorf("adversarial: %s = %s: %w", v.Factor, v.Value, err)
+				}
+				res, err := ev.Evaluate(ctx, r, m, test)
+				if err != nil {
+					return nil, fmt.Errorf("adversarial: %s = %s: %w", v.Factor, v.Value, err)
+				}
+				clean, ok1 := find(res, m.Config.Method.String(), AttackPGD(steps), 0)
+				robust, ok2 := find(res, m.Config.Method.String(), AttackPGD(steps), eps)
+				if !ok1 || !ok2 {
+					return nil, fmt.Errorf("adversarial: %s = %s: evaluation without the PGD rows at ε = 0 and %g", v.Factor, v.Value, eps)
+				}
+				row = AblationRow{CleanAccuracy: clean, RobustAccuracy: robust, N: test.Split.N, Seed: seed,
+					Key: m.Key, Cached: m.Cached, TrainTime: m.TrainTime}
+				done[k] = row
+			}
+			row.Factor, row.Value, row.Base = v.Factor, v.Value, v.Base
+			rows = append(rows, row)
+		}
 	}
 	return rows, nil
 }
@@ -279,4 +282,165 @@ func SummarizeAblation(rows []AblationRow) ([]AblationLevel, error) {
 		out[i].Robust.Mean /= float64(out[i].Robust.Seeds)
 	}
 	return out, nil
+}
+
+// FormatAblation returns a line per row (seed, factor, level, accuracies,
+// whether the network was cached, its training time, its key), then the
+// sum of the recorded training times of the distinct networks.
+func FormatAblation(rows []AblationRow) string {
+	var b strings.Builder
+	var total time.Duration
+	for i, r := range rows {
+		if !slices.ContainsFunc(rows[:i], func(o AblationRow) bool { return o.Key == r.Key }) {
+			total += r.TrainTime
+		}
+		fmt.Fprintf(&b, "seed %d %-10s = %-7s clean %5.1f%%  robust %5.1f%%  cached %-5v trained in %6.1f s  %s\n",
+			r.Seed, r.Factor, r.Value, 100*r.CleanAccuracy, 100*r.RobustAccuracy, r.Cached, r.TrainTime.Seconds(), r.Key)
+	}
+	fmt.Fprintf(&b, "the distinct networks' recorded training times sum to %.0f s\n", total.Seconds())
+	return b.String()
+}
+
+// mattersRange is the smallest range, over a factor's levels, of the mean
+// robust accuracy for which the factor is said to matter (when it is also
+// larger than the seeds' spread): our choice.
+const mattersRange = 0.02
+
+// factorSummary is a factor of an ablation summarised over its levels.
+type factorSummary struct {
+	Factor string
+	// Levels are the factor's levels, in order, summarised over seeds;
+	// Base is the index of the base configuration's level (-1 if none).
+	Levels []AblationLevel
+	Base   int
+	// Robust and Clean are the mean accuracies of the levels; Spread is
+	// the largest seed-to-seed spread (max − min) of a level's robust
+	// accuracy (0 with one seed).
+	Robust, Clean []float64
+	Spread        float64
+	// Best is the level with the largest mean robust accuracy (the first
+	// of equals).
+	Best string
+}
+
+// Range returns the range (max − min) of the mean robust accuracies.
+func (f factorSummary) Range() float64 { return slices.Max(f.Robust) - slices.Min(f.Robust) }
+
+// CleanRange returns the range (max − min) of the mean clean accuracies.
+func (f factorSummary) CleanRange() float64 { return slices.Max(f.Clean) - slices.Min(f.Clean) }
+
+// Matters reports whether the factor changes the mean robust accuracy by
+// at least mattersRange and by more than the seeds' spread.
+func (f factorSummary) Matters() bool { return f.Range() >= mattersRange && f.Range() > f.Spread }
+
+// summarizeFactors summarises the rows of an ablation factor by factor, in
+// the order of factors, marking each factor's base level as OneAtATime
+// finds it around base.
+func summarizeFactors(rows []AblationRow, base Config, factors []Factor) ([]factorSummary, error) {
+	levels, err := SummarizeAblation(rows)
+	if err != nil {
+		return nil, err
+	}
+	vs, err := OneAtATime(base, factors...)
+	if err != nil {
+		return nil, err
+	}
+	var out []factorSummary
+	for _, f := range factors {
+		s := factorSummary{Factor: f.Name, Base: -1}
+		for _, l := range levels {
+			if l.Factor == f.Name {
+				s.Levels = append(s.Levels, l)
+				s.Robust, s.Clean = append(s.Robust, l.Robust.Mean), append(s.Clean, l.Clean.Mean)
+				s.Spread = max(s.Spread, l.Robust.Spread())
+			}
+		}
+		if len(s.Levels) == 0 {
+			return nil, fmt.Errorf("adversarial: no ablation rows of factor %q", f.Name)
+		}
+		for _, v := range vs {
+			if v.Factor == f.Name && v.Base {
+				s.Base = slices.IndexFunc(s.Levels, func(l AblationLevel) bool { return l.Value == v.Value })
+			}
+		}
+		s.Best = s.Levels[slices.Index(s.Robust, slices.Max(s.Robust))].Value
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// AnswerAblation records in c the sanity checks of an ablation's rows (no
+// robust accuracy above its clean accuracy; the base, one network, has the
+// same numbers in every factor) and returns the answer in words: for each
+// factor its levels' mean accuracies, and which factors matter (see
+// factorSummary.Matters: a range of the mean robust accuracy over the
+// levels of at least 2 points and more than the seeds' spread) under
+// PGD-<steps> at the base's ε.
+func AnswerAblation(c Checks, rows []AblationRow, base Config, factors []Factor, steps int) (string, error) {
+	above := 0
+	for _, r := range rows {
+		if r.RobustAccuracy > r.CleanAccuracy {
+			above++
+		}
+	}
+	c.Add("robust accuracy at most clean accuracy", above == 0, "%d of %d rows above", above, len(rows))
+	sums, err := summarizeFactors(rows, base, factors)
+	if err != nil {
+		return "", err
+	}
+	results := map[[3]float64]bool{} // (seed, clean, robust) of the base rows
+	for _, s := range sums {
+		for _, r := range rows {
+			if s.Base >= 0 && r.Factor == s.Factor && r.Value == s.Levels[s.Base].Value {
+				results[[3]float64{float64(r.Seed), r.CleanAccuracy, r.RobustAccuracy}] = true
+			}
+		}
+	}
+	seeds := distinctSeeds(rows, func(r AblationRow) uint64 { return r.Seed })
+	c.Add("the base is one network in every factor", len(results) == len(seeds), "%d distinct base results over %d factors and %d seeds", len(results), len(factors), len(seeds))
+	var b strings.Builder
+	var matter, not []string
+	for _, s := range sums {
+		var values []string
+		for _, l := range s.Levels {
+			values = append(values, l.Value)
+		}
+		baseValue, baseRobust := "none", Stat{}
+		if s.Base >= 0 {
+			baseValue, baseRobust = s.Levels[s.Base].Value, s.Levels[s.Base].Robust
+		}
+		fmt.Fprintf(&b, "%-10s levels %v: robust %s; clean %s. Robust range %.1f points (best %s, base %s; largest seed spread %.1f points); clean range %.1f points.\n",
+			s.Factor, values, percents(s.Robust), percents(s.Clean), 100*s.Range(), s.Best, baseValue, 100*s.Spread, 100*s.CleanRange())
+		if s.Matters() {
+			matter = append(matter, fmt.Sprintf("%s (mean robust accuracy from %.1f%% to %.1f%%, best %s = %s, base %s = %s at %s)",
+				s.Factor, 100*slices.Min(s.Robust), 100*slices.Max(s.Robust), s.Factor, s.Best, s.Factor, baseValue, baseRobust))
+		} else {
+			not = append(not, fmt.Sprintf("%s (%.1f points, seed spread %.1f)", s.Factor, 100*s.Range(), 100*s.Spread))
+		}
+	}
+	fmt.Fprintf(&b, "\nAnswer: under %s at eps = %g, the factors that change robust accuracy by at least %g points, and by more than the seeds' spread, are: %s.\nThose that do not are: %s.\n",
+		AttackPGD(steps), base.Epsilon, 100*mattersRange, list(matter), list(not))
+	if len(seeds) == 1 {
+		b.WriteString("These numbers come from one seed, so a difference near 2 points could come from the seed alone (POINTWISE_SEEDS=3 measures the spread).\n")
+	} else {
+		fmt.Fprintf(&b, "Means over %d seeds %v; the bands in the figure span each level's smallest to largest value.\n", len(seeds), seeds)
+	}
+	return b.String(), nil
+}
+
+// percents formats accuracies as "91.2%, 90.8%".
+func percents(v []float64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = fmt.Sprintf("%.1f%%", 100*x)
+	}
+	return strings.Join(s, ", ")
+}
+
+// list joins items with "; ", or says "none".
+func list(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, "; ")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -12,30 +13,20 @@ import (
 	"pointwise/lib/mlp"
 )
 
-// The keys of the default configurations did not change when the ablation
-// settings (HeadScale, HeadLoss, FixedHeads) were added: the literals below
-// were computed by Key with the code before that change, so the networks
-// cached under those keys (out/cache, Figure 6) stay valid.
-func TestDefaultKeysUnchangedByAblationSettings(t *testing.T) {
+// Head settings written out at their defaults train the default network,
+// and methods other than Hard ignore them: the cache keys say so.
+func TestDefaultHeadSettingsShareTheKey(t *testing.T) {
 	data := Data{"MNIST", blobs(50, 1)}
 	for _, tc := range []struct {
-		cfg  Config
-		want string
+		cfg, same Config
 	}{
-		{Config{Method: Standard, Seed: 1}, "mnist-standard-e4f5b90cc8078438"},
-		{Config{Method: PGD, Epsilon: 0.1, Seed: 1}, "mnist-pgd-97eef1fd0f8ee68b"},
-		{Config{Method: Hard, Epsilon: 0.1, Seed: 1}, "mnist-hard-6bde33ab223343fb"},
-		// The defaults written out explicitly resolve to the same network.
-		{Config{Method: Hard, Epsilon: 0.1, Seed: 1, HeadScale: 1, HeadLoss: attack.HeadCrossEntropy, FixedHeads: false}, "mnist-hard-6bde33ab223343fb"},
-		// Methods other than Hard ignore the head settings.
-		{Config{Method: PGD, Epsilon: 0.1, Seed: 1, HeadScale: 2, HeadLoss: attack.HeadSquared, FixedHeads: true}, "mnist-pgd-97eef1fd0f8ee68b"},
+		{Config{Method: Hard, Epsilon: 0.1, Seed: 1},
+			Config{Method: Hard, Epsilon: 0.1, Seed: 1, Heads: HeadSettings{K: 8, Scale: 1, Loss: attack.HeadCrossEntropy, Fixed: false}}},
+		{Config{Method: PGD, Epsilon: 0.1, Seed: 1},
+			Config{Method: PGD, Epsilon: 0.1, Seed: 1, Heads: HeadSettings{K: 3, Scale: 2, Loss: attack.HeadSquared, Fixed: true}}},
 	} {
-		k, err := Key(tc.cfg, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if k != tc.want {
-			t.Errorf("Key(%+v) = %s, want %s (the key before the ablation settings existed)", tc.cfg, k, tc.want)
+		if a, b := keyOfConfig(t, tc.cfg, data), keyOfConfig(t, tc.same, data); a != b {
+			t.Errorf("Key(%+v) = %s, Key(%+v) = %s: want the same network", tc.cfg, a, tc.same, b)
 		}
 	}
 }
@@ -46,15 +37,12 @@ func TestAblationSettingsChangeTheKey(t *testing.T) {
 	seen := map[string]string{}
 	for name, c := range map[string]Config{
 		"base":    base,
-		"scale 2": {Method: Hard, Epsilon: 0.1, HeadScale: 2},
-		"scale ½": {Method: Hard, Epsilon: 0.1, HeadScale: 0.5},
-		"squared": {Method: Hard, Epsilon: 0.1, HeadLoss: attack.HeadSquared},
-		"fixed":   {Method: Hard, Epsilon: 0.1, FixedHeads: true},
+		"scale 2": {Method: Hard, Epsilon: 0.1, Heads: HeadSettings{Scale: 2}},
+		"scale ½": {Method: Hard, Epsilon: 0.1, Heads: HeadSettings{Scale: 0.5}},
+		"squared": {Method: Hard, Epsilon: 0.1, Heads: HeadSettings{Loss: attack.HeadSquared}},
+		"fixed":   {Method: Hard, Epsilon: 0.1, Heads: HeadSettings{Fixed: true}},
 	} {
-		k, err := Key(c, data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		k := keyOfConfig(t, c, data)
 		if other, ok := seen[k]; ok {
 			t.Errorf("%s and %s share the key %s", name, other, k)
 		}
@@ -67,29 +55,29 @@ func TestAblationSettingsResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.HeadScale != 1 || r.HeadLoss != attack.HeadCrossEntropy || r.FixedHeads {
-		t.Errorf("defaults: scale %v, loss %v, fixed %v; want 1, ce, false", r.HeadScale, r.HeadLoss, r.FixedHeads)
+	if want := (HeadSettings{K: 8, Scale: 1, Loss: attack.HeadCrossEntropy}); r.Heads != want {
+		t.Errorf("defaults: %+v, want %+v", r.Heads, want)
 	}
-	r, _ = Config{Method: PGD, Epsilon: 0.1, HeadScale: 3, FixedHeads: true}.Resolve()
-	if r.HeadScale != 0 || r.FixedHeads {
-		t.Errorf("PGD keeps head settings %v, %v: want them zeroed (ignored)", r.HeadScale, r.FixedHeads)
+	r, _ = Config{Method: PGD, Epsilon: 0.1, Heads: HeadSettings{Scale: 3, Fixed: true}}.Resolve()
+	if r.Heads != (HeadSettings{}) {
+		t.Errorf("PGD keeps head settings %+v: want them zeroed (ignored)", r.Heads)
 	}
 	for _, tc := range []struct {
 		cfg  Config
 		want string
 	}{
-		{Config{Method: Hard, Epsilon: 0.1, HeadScale: -1}, "head scale -1 out of range"},
-		{Config{Method: Hard, Epsilon: 0.1, HeadScale: math.NaN()}, "head scale NaN out of range"},
-		{Config{Method: Hard, Epsilon: 0.1, HeadScale: math.Inf(1)}, "head scale +Inf out of range"},
-		{Config{Method: Hard, Epsilon: 0.1, HeadScale: 101}, "need 0 < scale ≤ 100"},
-		{Config{Method: Hard, Epsilon: 0.1, HeadLoss: 7}, "head loss HeadLoss(7) unknown"},
+		{Config{Method: Hard, Epsilon: 0.1, Heads: HeadSettings{Scale: -1}}, "head scale -1 out of range"},
+		{Config{Method: Hard, Epsilon: 0.1, Heads: HeadSettings{Scale: math.NaN()}}, "head scale NaN out of range"},
+		{Config{Method: Hard, Epsilon: 0.1, Heads: HeadSettings{Scale: math.Inf(1)}}, "head scale +Inf out of range"},
+		{Config{Method: Hard, Epsilon: 0.1, Heads: HeadSettings{Scale: 101}}, "need 0 < scale ≤ 100"},
+		{Config{Method: Hard, Epsilon: 0.1, Heads: HeadSettings{Loss: 7}}, "head loss HeadLoss(7) unknown"},
 	} {
 		_, err := tc.cfg.Resolve()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Resolve(%+v) = %v, want an error containing %q", tc.cfg, err, tc.want)
 		}
 	}
-	s := Config{Method: Hard, Epsilon: 0.1, HeadScale: 2, HeadLoss: attack.HeadSquared, FixedHeads: true}
+	s := Config{Method: Hard, Epsilon: 0.1, Heads: HeadSettings{Scale: 2, Loss: attack.HeadSquared, Fixed: true}}
 	r, _ = s.Resolve()
 	if str := r.String(); !strings.Contains(str, "K=8 scale=2 loss=squared fixed-heads") {
 		t.Errorf("String() = %q: want the ablation settings named", str)
@@ -97,7 +85,7 @@ func TestAblationSettingsResolve(t *testing.T) {
 }
 
 // testPerturber builds the Hard training attack of cfg on a fresh 16→12→12→10
-// network, with the attack stream seeded as Trainer seeds it.
+// network, with the attack stream seeded as Config.Train seeds it.
 func testPerturber(t *testing.T, cfg Config) (*perturber, *mlp.Network[float32]) {
 	t.Helper()
 	r, err := cfg.Resolve()
@@ -136,9 +124,9 @@ func heads(t *testing.T, p *perturber) [][]float32 {
 // (a power of two scales float32 exactly), and the network's own recorded
 // scale is left as it was.
 func TestHeadScaleDoublesTheHeads(t *testing.T) {
-	cfg := Config{Method: Hard, Epsilon: 0.1, Hidden: []int{12, 12}, Heads: 3, Seed: 5}
+	cfg := Config{Method: Hard, Epsilon: 0.1, Hidden: []int{12, 12}, Heads: HeadSettings{K: 3}, Seed: 5}
 	p1, _ := testPerturber(t, cfg)
-	cfg.HeadScale = 2
+	cfg.Heads.Scale = 2
 	p2, net2 := testPerturber(t, cfg)
 	// The scaled perturber drew twice at construction (scale 1, then 2):
 	// draw once more at scale 1 to reach the same point of the stream.
@@ -159,7 +147,7 @@ func TestHeadScaleDoublesTheHeads(t *testing.T) {
 	if r := math.Sqrt(ss2 / ss1); math.Abs(r-2) > 1e-6 {
 		t.Errorf("RMS ratio of the heads %v, want 2", r)
 	}
-	ref, _ := testPerturber(t, Config{Method: Hard, Epsilon: 0.1, Hidden: []int{12, 12}, Heads: 3, Seed: 5})
+	ref, _ := testPerturber(t, Config{Method: Hard, Epsilon: 0.1, Hidden: []int{12, 12}, Heads: HeadSettings{K: 3}, Seed: 5})
 	if got, want := net2.Head().WeightStd, ref.net.Head().WeightStd; got != want {
 		t.Errorf("network head scale %v after scaled draws, want it restored to %v", got, want)
 	}
@@ -183,7 +171,7 @@ func perturbTwice(t *testing.T, p *perturber) (first, second [][]float32) {
 // every batch draws fresh ones.
 func TestFixedHeadsStayTheSame(t *testing.T) {
 	for _, scale := range []float64{1, 0.5} {
-		cfg := Config{Method: Hard, Epsilon: 0.1, Hidden: []int{12, 12}, Heads: 2, Seed: 3, HeadScale: scale, FixedHeads: true}
+		cfg := Config{Method: Hard, Epsilon: 0.1, Hidden: []int{12, 12}, Heads: HeadSettings{K: 2, Scale: scale, Fixed: true}, Seed: 3}
 		p, _ := testPerturber(t, cfg)
 		start := heads(t, p)
 		a, b := perturbTwice(t, p)
@@ -192,7 +180,7 @@ func TestFixedHeadsStayTheSame(t *testing.T) {
 				t.Errorf("scale %v: fixed head %d changed between batches", scale, k)
 			}
 		}
-		cfg.FixedHeads = false
+		cfg.Heads.Fixed = false
 		p, _ = testPerturber(t, cfg)
 		a, b = perturbTwice(t, p)
 		if slices.Equal(a[0], b[0]) {
@@ -206,9 +194,9 @@ func TestFixedHeadsStayTheSame(t *testing.T) {
 // perturbation differs from the cross-entropy one drawn from the same
 // stream.
 func TestSquaredHeadLossIsUsed(t *testing.T) {
-	cfg := Config{Method: Hard, Epsilon: 0.1, Hidden: []int{12, 12}, Heads: 2, Seed: 3}
+	cfg := Config{Method: Hard, Epsilon: 0.1, Hidden: []int{12, 12}, Heads: HeadSettings{K: 2}, Seed: 3}
 	pce, _ := testPerturber(t, cfg)
-	cfg.HeadLoss = attack.HeadSquared
+	cfg.Heads.Loss = attack.HeadSquared
 	psq, _ := testPerturber(t, cfg)
 	if pce.heads.HeadLoss != attack.HeadCrossEntropy || psq.heads.HeadLoss != attack.HeadSquared {
 		t.Fatalf("objective losses %v and %v, want ce and squared", pce.heads.HeadLoss, psq.heads.HeadLoss)
@@ -239,14 +227,14 @@ func TestSquaredHeadLossIsUsed(t *testing.T) {
 func TestAblationSettingsTrain(t *testing.T) {
 	data := Data{"blobs", blobs(200, 1)}
 	for _, edit := range []func(*Config){
-		func(c *Config) { c.HeadScale = 0.5 },
-		func(c *Config) { c.HeadLoss = attack.HeadSquared },
-		func(c *Config) { c.FixedHeads = true },
+		func(c *Config) { c.Heads.Scale = 0.5 },
+		func(c *Config) { c.Heads.Loss = attack.HeadSquared },
+		func(c *Config) { c.Heads.Fixed = true },
 	} {
 		cfg := small(Hard)
 		cfg.Epochs = 10
 		edit(&cfg)
-		m, err := (&Trainer{}).Train(context.Background(), cfg, data)
+		m, err := cfg.Train(context.Background(), nil, data)
 		if err != nil {
 			t.Fatalf("%v: %v", cfg, err)
 		}
@@ -255,22 +243,22 @@ func TestAblationSettingsTrain(t *testing.T) {
 		}
 	}
 	cfg := small(Hard)
-	cfg.FixedHeads, cfg.HeadScale = true, 2
-	whole, err := (&Trainer{}).Train(context.Background(), cfg, data)
+	cfg.Heads.Fixed, cfg.Heads.Scale = true, 2
+	whole, err := cfg.Train(context.Background(), nil, data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	stop := &Trainer{CacheDir: dir, Log: func(f string, a ...any) {
-		if strings.Contains(f, "epoch %d/%d") {
+	stop := runner(dir, &recorder{onUpdate: func(done, total int) {
+		if done == total/cfg.Epochs+1 {
 			cancel() // stop after the first epoch's checkpoint
 		}
-	}}
-	if _, err := stop.Train(ctx, cfg, data); err == nil {
+	}})
+	if _, err := cfg.Train(ctx, stop, data); err == nil {
 		t.Fatal("interrupted run returned no error")
 	}
-	resumed, err := (&Trainer{CacheDir: dir}).Train(context.Background(), cfg, data)
+	resumed, err := cfg.Train(context.Background(), &Runner{Dir: dir}, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,37 +296,48 @@ func TestOneAtATime(t *testing.T) {
 // Run trains each distinct network once: the base is shared by all factors.
 func TestAblationRunSharesTheBase(t *testing.T) {
 	data, test := Data{"blobs", blobs(200, 1)}, Data{"blobs", blobs(60, 2)}
-	trained := 0
 	a := &Ablation{
-		Base:      small(Hard),
-		Factors:   []Factor{HeadsFactor(1, 3), HeadDrawFactor()},
-		Trainer:   &Trainer{Log: func(f string, _ ...any) { trained++ }},
-		Evaluator: &Evaluator{Steps: 3},
+		Base:    small(Hard),
+		Factors: []Factor{HeadsFactor(1, 3), HeadDrawFactor()},
+		Seeds:   []uint64{7, 8},
+		Steps:   3,
 	}
-	rows, err := a.Run(context.Background(), data, test)
+	var trained []string // the titles of the trainings
+	r := &Runner{Report: func(title string) Reporter {
+		if strings.Contains(title, "training") {
+			trained = append(trained, title)
+		}
+		return nil
+	}}
+	rows, err := a.Run(context.Background(), r, data, test)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 4 {
-		t.Fatalf("%d rows, want 4", len(rows))
+	if len(rows) != 2*4 {
+		t.Fatalf("%d rows, want 4 per seed", len(rows))
 	}
-	if want := 3 * small(Hard).Epochs; trained != want {
-		t.Errorf("%d epochs trained, want %d (three distinct networks)", trained, want)
+	if len(trained) != 2*3 {
+		t.Errorf("trained %q, want three distinct networks per seed", trained)
 	}
-	b1, b2 := rows[1], rows[2] // K = 3 and fresh heads: the base
-	if !b1.Base || !b2.Base || b1.Key != b2.Key || b1.RobustAccuracy != b2.RobustAccuracy {
-		t.Errorf("base rows %+v and %+v: want the same network and numbers", b1, b2)
-	}
-	for _, r := range rows {
-		if r.N != 60 || r.RobustAccuracy > r.CleanAccuracy || r.CleanAccuracy <= 0 {
-			t.Errorf("row %+v: want n = 60 and 0 < robust ≤ clean", r)
+	for s, seed := range a.Seeds {
+		b1, b2 := rows[4*s+1], rows[4*s+2] // K = 3 and fresh heads: the base
+		if !b1.Base || !b2.Base || b1.Key != b2.Key || b1.RobustAccuracy != b2.RobustAccuracy {
+			t.Errorf("seed %d: base rows %+v and %+v: want the same network and numbers", seed, b1, b2)
 		}
+		for _, r := range rows[4*s : 4*s+4] {
+			if r.N != 60 || r.Seed != seed || r.RobustAccuracy > r.CleanAccuracy || r.CleanAccuracy <= 0 {
+				t.Errorf("row %+v: want n = 60, seed %d and 0 < robust ≤ clean", r, seed)
+			}
+		}
+	}
+	if rows[1].Key == rows[5].Key {
+		t.Error("the two seeds share a base network")
 	}
 }
 
 func TestReadAblationCSV(t *testing.T) {
 	path := t.TempDir() + "/ext3.csv"
-	if err := writeFileAtomic(path, []byte("factor,value,clean_accuracy,robust_accuracy,n,seed\nK,8,0.98,0.7,10000,1\nloss,squared,0.97,0.5,10000,1\n")); err != nil {
+	if err := os.WriteFile(path, []byte("factor,value,clean_accuracy,robust_accuracy,n,seed\nK,8,0.98,0.7,10000,1\nloss,squared,0.97,0.5,10000,1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := ReadAblationCSV(path)

@@ -1,7 +1,9 @@
 package adversarial
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"math"
@@ -39,7 +41,54 @@ func blobs(n int, seed uint64) *dataset.Split {
 
 // small is a fast configuration for the synthetic data.
 func small(m Method) Config {
-	return Config{Method: m, Epsilon: 0.05, Hidden: []int{12, 12}, LearningRate: 1e-2, BatchSize: 32, Epochs: 3, Seed: 7, Heads: 3, Steps: 3}
+	return Config{Method: m, Epsilon: 0.05, Hidden: []int{12, 12}, LearningRate: 1e-2, BatchSize: 32, Epochs: 3, Seed: 7, Heads: HeadSettings{K: 3}, Steps: 3}
+}
+
+// recorder is a Reporter that keeps its log lines and calls onUpdate, if
+// set, with every update.
+type recorder struct {
+	lines    []string
+	updates  int
+	onUpdate func(done, total int)
+}
+
+func (r *recorder) Update(done, total int, _ string) {
+	r.updates++
+	if r.onUpdate != nil {
+		r.onUpdate(done, total)
+	}
+}
+
+func (r *recorder) Log(format string, args ...any) {
+	r.lines = append(r.lines, fmt.Sprintf(format, args...))
+}
+
+func (r *recorder) log() string { return strings.Join(r.lines, "\n") }
+
+// runner returns a Runner on dir whose every task reports to rec.
+func runner(dir string, rec *recorder) *Runner {
+	return &Runner{Dir: dir, Report: func(string) Reporter { return rec }}
+}
+
+// entryPaths returns the cache entry of the model with the given key in dir
+// and its checkpoint.
+func entryPaths(dir, key string) (entry, checkpoint string) {
+	base := filepath.Join(dir, key)
+	return base + ".gob", base + ".ckpt"
+}
+
+// keyOfConfig returns the cache key of the network that cfg trains on data.
+func keyOfConfig(t *testing.T, cfg Config, data Data) string {
+	t.Helper()
+	r, err := cfg.Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := modelKey(r, data.Name, data.fingerprint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }
 
 func TestResolveDefaults(t *testing.T) {
@@ -50,15 +99,15 @@ func TestResolveDefaults(t *testing.T) {
 	}{
 		{"zero value: standard, fig6's network", Config{},
 			Config{Hidden: []int{256, 256}, LearningRate: 1e-3, BatchSize: 128, Epochs: 5}},
-		{"standard ignores the attack settings", Config{Epsilon: 0.3, Steps: 7, Heads: 2, Mix: 0.5},
+		{"standard ignores the attack settings", Config{Epsilon: 0.3, Steps: 7, Heads: HeadSettings{K: 2}, Mix: 0.5},
 			Config{Hidden: []int{256, 256}, LearningRate: 1e-3, BatchSize: 128, Epochs: 5}},
 		// α = 2.5·0.1/10 = 0.025; Heads is not PGD's.
-		{"pgd", Config{Method: PGD, Epsilon: 0.1, Heads: 3},
+		{"pgd", Config{Method: PGD, Epsilon: 0.1, Heads: HeadSettings{K: 3}},
 			Config{Method: PGD, Epsilon: 0.1, Steps: 10, StepSize: 0.025, Mix: 1,
 				Hidden: []int{256, 256}, LearningRate: 1e-3, BatchSize: 128, Epochs: 5}},
 		// α = 2.5·0.05/4 = 0.03125.
 		{"hard", Config{Method: Hard, Epsilon: 0.05, Steps: 4, Mix: 0.5, Seed: 3},
-			Config{Method: Hard, Epsilon: 0.05, Steps: 4, StepSize: 0.03125, Heads: 8, Mix: 0.5,
+			Config{Method: Hard, Epsilon: 0.05, Steps: 4, StepSize: 0.03125, Heads: HeadSettings{K: 8, Scale: 1}, Mix: 0.5,
 				Hidden: []int{256, 256}, LearningRate: 1e-3, BatchSize: 128, Epochs: 5, Seed: 3}},
 	} {
 		got, err := tc.in.Resolve()
@@ -83,7 +132,7 @@ func TestConfigErrors(t *testing.T) {
 		{Config{Method: PGD, Epsilon: -0.1}, "epsilon -0.1 out of range"},
 		{Config{Method: PGD, Epsilon: 0.1, Steps: -1}, "steps -1 out of range: need 1 to 1000"},
 		{Config{Method: PGD, Epsilon: 0.1, StepSize: 2}, "step size 2 out of range"},
-		{Config{Method: Hard, Epsilon: 0.1, Heads: 5000}, "heads 5000 out of range: need 1 to 1024"},
+		{Config{Method: Hard, Epsilon: 0.1, Heads: HeadSettings{K: 5000}}, "heads 5000 out of range: need 1 to 1024"},
 		{Config{Method: Hard, Epsilon: 0.1, Mix: 1.5}, "mix 1.5 out of range"},
 		{Config{Method: Hard, Epsilon: 0.1, Hidden: []int{}}, "hard training needs a feature layer"},
 		{Config{Hidden: []int{256, 0}}, "width 0 of hidden layer 1 out of range"},
@@ -97,7 +146,7 @@ func TestConfigErrors(t *testing.T) {
 		}
 		// Train reports the same error before touching the data or the cache.
 		dir := t.TempDir()
-		_, err = (&Trainer{CacheDir: dir}).Train(context.Background(), tc.cfg, Data{"blobs", blobs(10, 1)})
+		_, err = tc.cfg.Train(context.Background(), &Runner{Dir: dir}, Data{"blobs", blobs(10, 1)})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Train(%+v): error %v, want one containing %q", tc.cfg, err, tc.want)
 		}
@@ -113,7 +162,7 @@ func TestConfigErrors(t *testing.T) {
 		{Data{"blobs", bad}, "pixel 3 = 1.5 out of range"},
 		{Data{"blobs", &dataset.Split{X: make([]float32, 16), Y: []int{10}, N: 1, Rows: 4, Cols: 4}}, "label 10 of sample 0 out of range"},
 	} {
-		_, err := (&Trainer{}).Train(context.Background(), Config{}, tc.data)
+		_, err := Config{}.Train(context.Background(), nil, tc.data)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("data %q: error %v, want one containing %q", tc.data.Name, err, tc.want)
 		}
@@ -132,7 +181,7 @@ func TestKeyChangesWithEverySetting(t *testing.T) {
 		"epsilon":    func(c *Config) { c.Epsilon = 0.05 },
 		"steps":      func(c *Config) { c.Steps = 7 },
 		"step size":  func(c *Config) { c.StepSize = 0.01 },
-		"heads":      func(c *Config) { c.Heads = 4 },
+		"heads":      func(c *Config) { c.Heads.K = 4 },
 		"mix":        func(c *Config) { c.Mix = 0.5 },
 		"hidden":     func(c *Config) { c.Hidden = []int{256, 128} },
 		"depth":      func(c *Config) { c.Hidden = []int{256} },
@@ -153,39 +202,31 @@ func TestKeyChangesWithEverySetting(t *testing.T) {
 		seen[k] = name
 	}
 	for name, c := range variants {
-		k, err := Key(c, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		add(name, k)
+		add(name, keyOfConfig(t, c, data))
 	}
 	// The data: its name, its size, one pixel, one label.
-	k, _ := Key(base, Data{"Fashion-MNIST", data.Split})
-	add("data name", k)
+	add("data name", keyOfConfig(t, base, Data{"Fashion-MNIST", data.Split}))
 	sub, _ := data.Split.Subset(40)
-	k, _ = Key(base, Data{"MNIST", sub})
-	add("subset", k)
+	add("subset", keyOfConfig(t, base, Data{"MNIST", sub}))
 	px := blobs(50, 1)
 	px.X[100] += 1e-3
-	k, _ = Key(base, Data{"MNIST", px})
-	add("pixel", k)
+	add("pixel", keyOfConfig(t, base, Data{"MNIST", px}))
 	lb := blobs(50, 1)
 	lb.Y[7] = (lb.Y[7] + 1) % 10
-	k, _ = Key(base, Data{"MNIST", lb})
-	add("label", k)
+	add("label", keyOfConfig(t, base, Data{"MNIST", lb}))
 
 	// Explicit defaults and ignored fields do not change the key.
-	want, _ := Key(base, data)
+	want := keyOfConfig(t, base, data)
 	for name, c := range map[string]Config{
-		"explicit defaults": {Method: Hard, Epsilon: 0.1, Steps: 10, StepSize: 0.025, Heads: 8, Mix: 1,
+		"explicit defaults": {Method: Hard, Epsilon: 0.1, Steps: 10, StepSize: 0.025, Heads: HeadSettings{K: 8, Scale: 1}, Mix: 1,
 			Hidden: []int{256, 256}, LearningRate: 1e-3, BatchSize: 128, Epochs: 5},
 	} {
-		if k, _ := Key(c, data); k != want {
+		if k := keyOfConfig(t, c, data); k != want {
 			t.Errorf("%s: key %s, want %s", name, k, want)
 		}
 	}
-	std1, _ := Key(Config{}, data)
-	std2, _ := Key(Config{Epsilon: 0.3, Heads: 2}, data)
+	std1 := keyOfConfig(t, Config{}, data)
+	std2 := keyOfConfig(t, Config{Epsilon: 0.3, Heads: HeadSettings{K: 2}}, data)
 	if std1 != std2 {
 		t.Errorf("standard training's key depends on ignored attack settings: %s, %s", std1, std2)
 	}
@@ -200,34 +241,30 @@ func TestCacheHitSkipsTraining(t *testing.T) {
 	dir := t.TempDir()
 	data := Data{"blobs", blobs(200, 1)}
 	for _, m := range Methods {
-		steps := 0
-		tr := &Trainer{CacheDir: dir, Progress: func(int, int, string) { steps++ }}
-		first, err := tr.Train(context.Background(), small(m), data)
+		rec := &recorder{}
+		first, err := small(m).Train(context.Background(), runner(dir, rec), data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if first.Cached || steps != 3*7 || len(first.History) != 3 {
-			t.Errorf("%v: first run cached %v after %d steps with %d epochs of history, want trained in 3×7 steps", m, first.Cached, steps, len(first.History))
+		if first.Cached || rec.updates != 3*7 || len(first.History) != 3 {
+			t.Errorf("%v: first run cached %v after %d steps with %d epochs of history, want trained in 3×7 steps", m, first.Cached, rec.updates, len(first.History))
 		}
-		netPath, metaPath, ckptPath := Paths(dir, first.Key)
-		st1, err := os.Stat(netPath)
+		entry, ckptPath := entryPaths(dir, first.Key)
+		st1, err := os.Stat(entry)
 		if err != nil {
 			t.Fatal(err)
-		}
-		if _, err := os.Stat(metaPath); err != nil {
-			t.Error(err)
 		}
 		if _, err := os.Stat(ckptPath); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%v: checkpoint left after the run finished (stat error %v)", m, err)
 		}
-		steps = 0
-		second, err := tr.Train(context.Background(), small(m), data)
+		rec.updates = 0
+		second, err := small(m).Train(context.Background(), runner(dir, rec), data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st2, _ := os.Stat(netPath)
-		if !second.Cached || steps != 0 || !st2.ModTime().Equal(st1.ModTime()) {
-			t.Errorf("%v: second run cached %v after %d steps: want a cache hit without training", m, second.Cached, steps)
+		st2, _ := os.Stat(entry)
+		if !second.Cached || rec.updates != 0 || !st2.ModTime().Equal(st1.ModTime()) {
+			t.Errorf("%v: second run cached %v after %d steps: want a cache hit without training", m, second.Cached, rec.updates)
 		}
 		if !slices.Equal(first.Net.Params(), second.Net.Params()) || !slices.Equal(first.History, second.History) {
 			t.Errorf("%v: cached network or history differs from the trained one", m)
@@ -241,30 +278,27 @@ func TestCacheHitSkipsTraining(t *testing.T) {
 func TestResumeEqualsUninterrupted(t *testing.T) {
 	data := Data{"blobs", blobs(200, 1)}
 	for _, m := range Methods {
-		want, err := (&Trainer{}).Train(context.Background(), small(m), data)
+		want, err := small(m).Train(context.Background(), nil, data)
 		if err != nil {
 			t.Fatal(err)
 		}
 		dir := t.TempDir()
 		ctx, cancel := context.WithCancel(context.Background())
-		var lines []string
-		tr := &Trainer{CacheDir: dir,
-			Progress: func(done, _ int, _ string) {
-				if done == 7+4 { // a crash in the middle of epoch 2 (7 steps per epoch)
-					cancel()
-				}
-			},
-			Log: func(f string, a ...any) { lines = append(lines, fmt.Sprintf(f, a...)) }}
-		if _, err := tr.Train(ctx, small(m), data); !errors.Is(err, context.Canceled) {
+		rec := &recorder{onUpdate: func(done, _ int) {
+			if done == 7+4 { // a crash in the middle of epoch 2 (7 steps per epoch)
+				cancel()
+			}
+		}}
+		if _, err := small(m).Train(ctx, runner(dir, rec), data); !errors.Is(err, context.Canceled) {
 			t.Fatalf("%v: interrupted run gave error %v, want context.Canceled", m, err)
 		}
-		tr.Progress = nil
-		got, err := tr.Train(context.Background(), small(m), data)
+		rec.onUpdate = nil
+		got, err := small(m).Train(context.Background(), runner(dir, rec), data)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Resumed != 1 || got.Cached {
-			t.Errorf("%v: resumed after %d epochs (cached %v), want 1; log %q", m, got.Resumed, got.Cached, lines)
+			t.Errorf("%v: resumed after %d epochs (cached %v), want 1; log %q", m, got.Resumed, got.Cached, rec.lines)
 		}
 		if !slices.Equal(got.Net.Params(), want.Net.Params()) {
 			t.Errorf("%v: resumed run's parameters differ from the uninterrupted run's", m)
@@ -275,65 +309,93 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	}
 }
 
-// A truncated or poisoned cache file is never loaded: Train says so and
+// cachedEntry has the fields of a cache entry (package runcache) that
+// holds a trained network: gob matches fields by name, so a test can read
+// and rewrite one.
+type cachedEntry struct {
+	Key   string
+	Value trained
+}
+
+// readEntry decodes the cache entry of a trained network.
+func readEntry(t *testing.T, path string) cachedEntry {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e cachedEntry
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&e); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return e
+}
+
+// rewriteEntry edits the cache entry of a trained network.
+func rewriteEntry(t *testing.T, path string, edit func(*cachedEntry)) {
+	t.Helper()
+	e := readEntry(t, path)
+	edit(&e)
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(e); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A truncated or poisoned cache entry is never loaded: Train says so and
 // trains again, to the same network.
 func TestBadCacheFileRetrains(t *testing.T) {
 	data := Data{"blobs", blobs(200, 1)}
 	cfg := small(PGD)
 	for _, tc := range []struct {
 		name   string
-		damage func(t *testing.T, netPath, metaPath string)
+		damage func(t *testing.T, entry string)
 		want   string
 	}{
-		{"truncated network", func(t *testing.T, p, _ string) {
+		{"truncated", func(t *testing.T, p string) {
 			b, _ := os.ReadFile(p)
 			os.WriteFile(p, b[:len(b)/2], 0o644)
 		}, "truncated"},
-		{"flipped byte", func(t *testing.T, p, _ string) {
+		{"flipped byte in the network", func(t *testing.T, p string) {
 			b, _ := os.ReadFile(p)
-			b[len(b)-20] ^= 0xff
+			i := bytes.Index(b, []byte("PWMLP"))
+			b[i+100] ^= 0xff
 			os.WriteFile(p, b, 0o644)
 		}, "checksum"},
-		{"NaN parameter", func(t *testing.T, p, _ string) {
-			net, err := mlp.Load[float32](p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			net.Params()[5] = float32(math.NaN())
-			net.Save(p)
+		{"NaN parameter", func(t *testing.T, p string) {
+			rewriteEntry(t, p, func(e *cachedEntry) { e.Value.Net.Params()[5] = float32(math.NaN()) })
 		}, "parameter 5 of the network is NaN"},
-		{"metadata of another model", func(t *testing.T, _, meta string) {
-			b, _ := os.ReadFile(meta)
-			os.WriteFile(meta, []byte(strings.Replace(string(b), `"Key": "blobs-pgd-`, `"Key": "blobs-pgd-0`, 1)), 0o644)
-		}, "describes another model"},
-		{"metadata truncated", func(t *testing.T, _, meta string) {
-			b, _ := os.ReadFile(meta)
-			os.WriteFile(meta, b[:10], 0o644)
-		}, "metadata"},
+		{"another network's layers", func(t *testing.T, p string) {
+			rewriteEntry(t, p, func(e *cachedEntry) { e.Value.Net, _ = mlp.New[float32]([]int{16, 3, 10}, mlp.ReLU, mlp.Identity) })
+		}, "does not have the sizes [16 12 12 10]"},
+		{"another model's entry", func(t *testing.T, p string) {
+			rewriteEntry(t, p, func(e *cachedEntry) { e.Key = strings.Replace(e.Key, `"Seed":7`, `"Seed":8`, 1) })
+		}, "holds another key"},
 	} {
 		dir := t.TempDir()
-		var lines []string
-		tr := &Trainer{CacheDir: dir, Log: func(f string, a ...any) { lines = append(lines, fmt.Sprintf(f, a...)) }}
-		want, err := tr.Train(context.Background(), cfg, data)
+		rec := &recorder{}
+		want, err := cfg.Train(context.Background(), runner(dir, rec), data)
 		if err != nil {
 			t.Fatal(err)
 		}
-		netPath, metaPath, _ := Paths(dir, want.Key)
-		tc.damage(t, netPath, metaPath)
-		lines = nil
-		got, err := tr.Train(context.Background(), cfg, data)
+		entry, _ := entryPaths(dir, want.Key)
+		tc.damage(t, entry)
+		rec.lines = nil
+		got, err := cfg.Train(context.Background(), runner(dir, rec), data)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		log := strings.Join(lines, "\n")
-		if got.Cached || !strings.Contains(log, "unusable") || !strings.Contains(log, tc.want) {
-			t.Errorf("%s: cached %v, log %q: want a retrain and a log line containing %q", tc.name, got.Cached, log, tc.want)
+		if got.Cached || !strings.Contains(rec.log(), "unreadable") || !strings.Contains(rec.log(), tc.want) {
+			t.Errorf("%s: cached %v, log %q: want a retrain and a log line containing %q", tc.name, got.Cached, rec.log(), tc.want)
 		}
 		if !slices.Equal(got.Net.Params(), want.Net.Params()) {
 			t.Errorf("%s: retrained network differs", tc.name)
 		}
 		// The retrained network replaced the bad file.
-		if again, err := tr.Train(context.Background(), cfg, data); err != nil || !again.Cached {
+		if again, err := cfg.Train(context.Background(), runner(dir, rec), data); err != nil || !again.Cached {
 			t.Errorf("%s: third run cached %v, error %v: want a cache hit", tc.name, again != nil && again.Cached, err)
 		}
 	}
@@ -343,32 +405,30 @@ func TestBadCacheFileRetrains(t *testing.T) {
 func TestBadCheckpointRestarts(t *testing.T) {
 	data := Data{"blobs", blobs(200, 1)}
 	cfg := small(Hard)
-	want, err := (&Trainer{}).Train(context.Background(), cfg, data)
+	want, err := cfg.Train(context.Background(), nil, data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	tr := &Trainer{CacheDir: dir, Progress: func(done, _ int, _ string) {
+	cfg.Train(ctx, runner(dir, &recorder{onUpdate: func(done, _ int) {
 		if done == 10 {
 			cancel()
 		}
-	}}
-	tr.Train(ctx, cfg, data)
-	_, _, ckpt := Paths(dir, want.Key)
+	}}), data)
+	_, ckpt := entryPaths(dir, want.Key)
 	b, err := os.ReadFile(ckpt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(ckpt, b[:len(b)-3], 0o644)
-	var lines []string
-	tr = &Trainer{CacheDir: dir, Log: func(f string, a ...any) { lines = append(lines, fmt.Sprintf(f, a...)) }}
-	got, err := tr.Train(context.Background(), cfg, data)
+	rec := &recorder{}
+	got, err := cfg.Train(context.Background(), runner(dir, rec), data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Resumed != 0 || !strings.Contains(strings.Join(lines, "\n"), "checkpoint unusable") {
-		t.Errorf("resumed %d epochs, log %q: want a fresh start and a log line", got.Resumed, lines)
+	if got.Resumed != 0 || !strings.Contains(rec.log(), "checkpoint unusable") {
+		t.Errorf("resumed %d epochs, log %q: want a fresh start and a log line", got.Resumed, rec.lines)
 	}
 	if !slices.Equal(got.Net.Params(), want.Net.Params()) {
 		t.Error("network after a fresh start differs from the uninterrupted run's")
@@ -376,8 +436,8 @@ func TestBadCheckpointRestarts(t *testing.T) {
 }
 
 func TestEvaluate(t *testing.T) {
-	data, test := Data{"blobs", blobs(200, 1)}, Data{"blobs", blobs(130, 2)}
-	m, err := (&Trainer{}).Train(context.Background(), small(Standard), data)
+	data, test := Data{"blobs", blobs(200, 1)}, Data{"blobs", blobs(1130, 2)}
+	m, err := small(Standard).Train(context.Background(), nil, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,60 +446,64 @@ func TestEvaluate(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	var lines []string
-	ev := &Evaluator{Epsilons: []float64{0, 0.1, 0.3}, Steps: 5, BatchSize: 50, CacheDir: dir,
-		Log: func(f string, a ...any) { lines = append(lines, fmt.Sprintf(f, a...)) }}
-	rows, err := ev.Evaluate(context.Background(), m, test)
+	rec := &recorder{}
+	ev := &Evaluator{Epsilons: []float64{0, 0.1, 0.3}, Steps: 5}
+	rows, err := ev.Evaluate(context.Background(), runner(dir, rec), m, test)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != 6 {
 		t.Fatalf("%d rows, want 2 attacks × 3 ε", len(rows))
 	}
+	// 1130 images: three batches of EvalBatch = 500, 500 and 130, for each
+	// attack and ε.
+	if rec.updates != 2*3*3 {
+		t.Errorf("%d progress updates, want 18 (2 attacks × 3 ε × 3 batches)", rec.updates)
+	}
 	for i, r := range rows {
 		wantAttack, wantEps := []string{"FGSM", "PGD-5"}[i/3], ev.Epsilons[i%3]
-		if r.Dataset != "blobs" || r.Training != "standard" || r.Attack != wantAttack || r.Epsilon != wantEps || r.N != 130 {
-			t.Errorf("row %d = %+v, want blobs, standard, %s, ε = %g, n = 130", i, r, wantAttack, wantEps)
+		if r.Dataset != "blobs" || r.Training != "standard" || r.Attack != wantAttack || r.Epsilon != wantEps || r.N != 1130 || r.Seed != 7 {
+			t.Errorf("row %d = %+v, want blobs, standard, %s, ε = %g, n = 1130, seed 7", i, r, wantAttack, wantEps)
 		}
 		// At ε = 0 no attack moves a point: the clean accuracy.
 		if r.Epsilon == 0 && r.Accuracy != clean {
 			t.Errorf("%s at ε = 0: accuracy %v, want the clean accuracy %v", r.Attack, r.Accuracy, clean)
 		}
-		// Accuracy is a count over 130 images.
-		if c := r.Accuracy * 130; math.Abs(c-math.Round(c)) > 1e-9 {
-			t.Errorf("row %d: accuracy %v is not a count over 130", i, r.Accuracy)
+		// Accuracy is a count over 1130 images.
+		if c := r.Accuracy * 1130; math.Abs(c-math.Round(c)) > 1e-9 {
+			t.Errorf("row %d: accuracy %v is not a count over 1130", i, r.Accuracy)
 		}
 		if r.Epsilon > 0 && r.Accuracy > clean {
 			t.Errorf("%s at ε = %g: accuracy %v above the clean %v: a clean error must count as not robust here", r.Attack, r.Epsilon, r.Accuracy, clean)
 		}
 	}
-	if files, _ := filepath.Glob(filepath.Join(dir, m.Key+"-eval-*.json")); len(files) != 1 {
-		t.Errorf("results cached in %v, want one file %s-eval-<hash>.json", files, m.Key)
+	if files, _ := filepath.Glob(filepath.Join(dir, m.Key+"-eval-*.gob")); len(files) != 1 {
+		t.Errorf("results cached in %v, want one file %s-eval-<hash>.gob", files, m.Key)
 	}
-	lines = nil
-	again, err := ev.Evaluate(context.Background(), m, test)
+	rec.lines = nil
+	again, err := ev.Evaluate(context.Background(), runner(dir, rec), m, test)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(again, rows) || len(lines) != 1 || !strings.Contains(lines[0], "read from the cache") {
-		t.Errorf("second evaluation gave %v with log %q: want the cached rows", again, lines)
+	if !slices.Equal(again, rows) || len(rec.lines) != 1 || !strings.Contains(rec.lines[0], "read from the cache") {
+		t.Errorf("second evaluation gave %v with log %q: want the cached rows", again, rec.lines)
 	}
 	// CSV round trip, as the check cells read the figure's CSV back.
 	path := filepath.Join(dir, "rows.csv")
 	csv := strings.Join(Columns, ",") + "\n"
 	for _, r := range rows {
-		csv += fmt.Sprintf("%s,%s,%s,%v,%v,%d\n", r.Dataset, r.Training, r.Attack, r.Epsilon, r.Accuracy, r.N)
+		csv += fmt.Sprintf("%s,%s,%s,%v,%v,%d,%d\n", r.Dataset, r.Training, r.Attack, r.Epsilon, r.Accuracy, r.N, r.Seed)
 	}
 	os.WriteFile(path, []byte(csv), 0o644)
 	read, err := ReadCSV(path)
 	if err != nil || !slices.Equal(read, rows) {
 		t.Errorf("ReadCSV gave %v, %v; want the rows written", read, err)
 	}
-	if acc, ok := Find(rows, "standard", "PGD-5", 0.1); !ok || acc != rows[4].Accuracy {
-		t.Errorf("Find gave %v, %v; want row 4's accuracy", acc, ok)
+	if acc, ok := find(rows, "standard", "PGD-5", 0.1); !ok || acc != rows[4].Accuracy {
+		t.Errorf("find gave %v, %v; want row 4's accuracy", acc, ok)
 	}
-	if _, ok := Find(rows, "hard", "PGD-5", 0.1); ok {
-		t.Error("Find found a row that does not exist")
+	if _, ok := find(rows, "hard", "PGD-5", 0.1); ok {
+		t.Error("find found a row that does not exist")
 	}
 
 	for _, tc := range []struct {
@@ -449,11 +513,13 @@ func TestEvaluate(t *testing.T) {
 		{Evaluator{Epsilons: []float64{}}, "empty epsilon grid"},
 		{Evaluator{Epsilons: []float64{0, 2}}, "epsilon 1 = 2 out of range"},
 		{Evaluator{Steps: -1}, "evaluation steps -1 out of range"},
-		{Evaluator{BatchSize: -1}, "evaluation batch size -1 out of range"},
 	} {
-		if _, err := tc.ev.Evaluate(context.Background(), m, test); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := tc.ev.Evaluate(context.Background(), nil, m, test); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: error %v, want one containing %q", tc.ev, err, tc.want)
 		}
+	}
+	if _, err := ev.Evaluate(context.Background(), nil, &Model{Net: m.Net}, test); err == nil || !strings.Contains(err.Error(), "need one from Config.Train") {
+		t.Errorf("model without a key: error %v", err)
 	}
 }
 
@@ -473,15 +539,15 @@ func TestAdversarialTrainingIsMoreRobust(t *testing.T) {
 	ev := &Evaluator{Epsilons: []float64{eps}, Steps: 10}
 	acc := map[Method]float64{}
 	for _, m := range Methods {
-		model, err := (&Trainer{}).Train(context.Background(), Config{Method: m, Epsilon: eps, Epochs: 2, Seed: 2}, Data{set.Name, train})
+		model, err := Config{Method: m, Epsilon: eps, Epochs: 2, Seed: 2}.Train(context.Background(), nil, Data{set.Name, train})
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := ev.Evaluate(context.Background(), model, Data{set.Name, test})
+		rows, err := ev.Evaluate(context.Background(), nil, model, Data{set.Name, test})
 		if err != nil {
 			t.Fatal(err)
 		}
-		acc[m], _ = Find(rows, m.String(), AttackPGD(10), eps)
+		acc[m], _ = find(rows, m.String(), AttackPGD(10), eps)
 		t.Logf("%v: PGD-10 accuracy at ε = %g: %.1f%% (FGSM %.1f%%)", m, eps, 100*acc[m], 100*rows[0].Accuracy)
 	}
 	for _, m := range []Method{PGD, Hard} {

@@ -39,16 +39,6 @@ func (m Method) String() string {
 	return fmt.Sprintf("Method(%d)", int(m))
 }
 
-// ParseMethod is the inverse of Method.String.
-func ParseMethod(s string) (Method, error) {
-	for _, m := range Methods {
-		if strings.EqualFold(s, m.String()) {
-			return m, nil
-		}
-	}
-	return 0, fmt.Errorf("adversarial: training method %q unknown: need standard, pgd or hard", s)
-}
-
 // Defaults of Config, the settings of fig6: our choices, as the paper's
 // training settings for its Fig. 6 are not available to us.
 const (
@@ -71,20 +61,15 @@ const (
 	MaxEpochs = 1000
 	MaxBatch  = 1 << 16
 	MaxWidth  = 1 << 14
-	// MaxHeadScale bounds Config.HeadScale.
+	// MaxHeadScale bounds HeadSettings.Scale.
 	MaxHeadScale = 100
 )
 
-// Config holds the settings of one trained network. The zero value is
-// standard training of the default network with seed 0. Fields a method does
-// not use (Epsilon, Steps, StepSize and Mix for Standard; Heads, HeadScale,
-// HeadLoss and FixedHeads for all but Hard) are ignored: they are neither
-// checked nor part of the cache key.
-//
-// HeadScale, HeadLoss and FixedHeads are the hard-training ablation settings
-// (notebook ext3): at their defaults they are left out of the cache key, so
-// the keys of configurations that do not set them are those they had before
-// the settings existed.
+// Config holds the settings of one trained network: they are the trainer's
+// own, and Config.Train trains it. The zero value is standard training of
+// the default network with seed 0. Fields a method does not use (Epsilon,
+// Steps, StepSize and Mix for Standard; Heads for all but Hard) are ignored:
+// they are neither checked nor part of the cache key.
 type Config struct {
 	// Method is the training variant. The zero value is Standard.
 	Method Method
@@ -98,25 +83,9 @@ type Config struct {
 	// StepSize is the PGD step α, in (0, 1]. If it is 0, it is
 	// StepFactor·Epsilon/Steps (2.5·ε/10 by default).
 	StepSize float64
-	// Heads is K, the number of random heads drawn for each batch of Hard
-	// training, 1 to MaxHeads. If it is 0, it is DefaultHeads (8).
-	Heads int
-	// HeadScale multiplies the standard deviations (weights and biases) at
-	// which Hard training draws its random heads, the output layer's
-	// initialisation scale: 2 draws heads twice as large. In
-	// (0, MaxHeadScale]; if it is 0, it is 1.
-	HeadScale float64 `json:",omitempty"`
-	// HeadLoss is the loss of each random head in Hard training:
-	// attack.HeadCrossEntropy (the zero value and default: cross-entropy to
-	// the true label, the paper's eq. 2) or attack.HeadSquared (half the
-	// squared distance of the head's logits to its logits at the clean input;
-	// its gradient vanishes at the clean input, so it relies on the training
-	// attack's random start, which PGD always takes here).
-	HeadLoss attack.HeadLoss `json:",omitempty"`
-	// FixedHeads makes Hard training draw its K heads once, at the start of
-	// the run, and keep them for every batch. The default, false, draws K
-	// fresh heads for every batch.
-	FixedHeads bool `json:",omitempty"`
+	// Heads holds the random heads of Hard training; other methods ignore
+	// it.
+	Heads HeadSettings
 	// Mix is the fraction of each batch replaced by adversarial inputs, in
 	// (0, 1]: the first round(Mix·m) of the batch's m shuffled rows. If it is
 	// 0, it is 1 (every row).
@@ -134,8 +103,57 @@ type Config struct {
 	// 0, it is 5.
 	Epochs int
 	// Seed seeds everything random: the initialisation, the shuffling, the
-	// attacks' random starts and the random heads.
+	// attacks' random starts and the random heads; and every evaluation of
+	// the trained network (see Model).
 	Seed uint64
+}
+
+// HeadSettings are the random heads of Hard training (the paper's eq. 2).
+// The zero value is K = DefaultHeads fresh heads per batch at the output
+// layer's initialisation scale, scored by cross-entropy to the true label.
+// Scale, Loss and Fixed are the settings of the ablation (notebook ext3).
+type HeadSettings struct {
+	// K is the number of random heads drawn for each batch, 1 to MaxHeads.
+	// If it is 0, it is DefaultHeads (8).
+	K int
+	// Scale multiplies the standard deviations (weights and biases) at which
+	// the heads are drawn, the output layer's initialisation scale: 2 draws
+	// heads twice as large. In (0, MaxHeadScale]; if it is 0, it is 1.
+	Scale float64
+	// Loss is the loss of each head: attack.HeadCrossEntropy (the zero value
+	// and default: cross-entropy to the true label, the paper's eq. 2) or
+	// attack.HeadSquared (half the squared distance of the head's logits to
+	// its logits at the clean input; its gradient vanishes at the clean
+	// input, so it relies on the training attack's random start, which PGD
+	// always takes here).
+	Loss attack.HeadLoss
+	// Fixed draws the K heads once, at the start of the run, and keeps them
+	// for every batch. The default, false, draws K fresh heads for every
+	// batch.
+	Fixed bool
+}
+
+// resolve returns h with its defaults filled in, or an error naming the
+// first setting out of range.
+func (h HeadSettings) resolve() (HeadSettings, error) {
+	if h.K == 0 {
+		h.K = DefaultHeads
+	}
+	if h.K < 1 || h.K > MaxHeads {
+		return h, fmt.Errorf("adversarial: heads %d out of range: need 1 to %d (0 means %d)", h.K, MaxHeads, DefaultHeads)
+	}
+	scale := h.Scale
+	if scale == 0 {
+		scale = 1
+	}
+	if !(scale > 0 && scale <= MaxHeadScale) {
+		return h, fmt.Errorf("adversarial: head scale %v out of range: need 0 < scale ≤ %d (0 means 1)", h.Scale, MaxHeadScale)
+	}
+	h.Scale = scale
+	if h.Loss != attack.HeadCrossEntropy && h.Loss != attack.HeadSquared {
+		return h, fmt.Errorf("adversarial: head loss %v unknown: need attack.HeadCrossEntropy (0, the default) or attack.HeadSquared (1)", h.Loss)
+	}
+	return h, nil
 }
 
 // Resolve returns the configuration with every default filled in and the
@@ -206,20 +224,9 @@ func (c Config) Resolve() (Config, error) {
 		return r, err
 	}
 	if c.Method == Hard {
-		if r.Heads, err = intSetting("heads", c.Heads, DefaultHeads, MaxHeads); err != nil {
+		if r.Heads, err = c.Heads.resolve(); err != nil {
 			return r, err
 		}
-		scale := c.HeadScale
-		if scale == 0 {
-			scale = 1
-		}
-		if !(scale > 0 && scale <= MaxHeadScale) {
-			return r, fmt.Errorf("adversarial: head scale %v out of range: need 0 < scale ≤ %d (0 means 1)", c.HeadScale, MaxHeadScale)
-		}
-		if c.HeadLoss != attack.HeadCrossEntropy && c.HeadLoss != attack.HeadSquared {
-			return r, fmt.Errorf("adversarial: head loss %v unknown: need attack.HeadCrossEntropy (0, the default) or attack.HeadSquared (1)", c.HeadLoss)
-		}
-		r.HeadScale, r.HeadLoss, r.FixedHeads = scale, c.HeadLoss, c.FixedHeads
 		if len(r.Hidden) == 0 {
 			return r, fmt.Errorf("adversarial: hard training needs a feature layer: need at least one hidden layer, have %v", r.Hidden)
 		}
@@ -234,14 +241,14 @@ func (c Config) String() string {
 	if c.Method != Standard {
 		fmt.Fprintf(&b, " ε=%g steps=%d α=%.4g", c.Epsilon, c.Steps, c.StepSize)
 		if c.Method == Hard {
-			fmt.Fprintf(&b, " K=%d", c.Heads)
-			if c.HeadScale != 1 && c.HeadScale != 0 {
-				fmt.Fprintf(&b, " scale=%g", c.HeadScale)
+			fmt.Fprintf(&b, " K=%d", c.Heads.K)
+			if c.Heads.Scale != 1 && c.Heads.Scale != 0 {
+				fmt.Fprintf(&b, " scale=%g", c.Heads.Scale)
 			}
-			if c.HeadLoss != attack.HeadCrossEntropy {
-				fmt.Fprintf(&b, " loss=%v", c.HeadLoss)
+			if c.Heads.Loss != attack.HeadCrossEntropy {
+				fmt.Fprintf(&b, " loss=%v", c.Heads.Loss)
 			}
-			if c.FixedHeads {
+			if c.Heads.Fixed {
 				b.WriteString(" fixed-heads")
 			}
 		}
@@ -251,15 +258,4 @@ func (c Config) String() string {
 	}
 	fmt.Fprintf(&b, " hidden=%v lr=%g batch=%d epochs=%d seed=%d", c.Hidden, c.LearningRate, c.BatchSize, c.Epochs, c.Seed)
 	return b.String()
-}
-
-// keyForm returns the resolved configuration r as cache keys hash it: the
-// ablation settings at their defaults are set to their zero values, which
-// the JSON encoding omits, so that adding them left the keys of the
-// default configurations (and the networks cached under them) unchanged.
-func (r Config) keyForm() Config {
-	if r.HeadScale == 1 {
-		r.HeadScale = 0
-	}
-	return r
 }

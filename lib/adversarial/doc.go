@@ -24,29 +24,51 @@
 // Mix, the fraction of each batch replaced by adversarial inputs (default
 // 1), interpolates between standard training and the adversarial variants.
 //
-// # Cache and checkpoints
+// # Runner, cache and checkpoints
 //
-// A trained network is stored in a cache directory under a key that hashes
-// every setting (defaults resolved, so that Config{} and the explicit
-// defaults share a key), the package's format version, and the training data
-// (its name, shape, and a SHA-256 of its pixels and labels). Asking for the
-// same model again loads it instead of training. During training a
-// checkpoint (network, Adam's moments and step count, the attack's random
-// number generator state and the metrics so far) is written atomically
-// after every epoch; an interrupted run resumes from the last one and ends
-// with the same parameters, bit for bit, as an uninterrupted run. A cache
-// file that cannot be read (truncated, corrupt, written by other settings)
-// is reported through the log and retrained, never loaded; a network whose
-// parameters or loss become NaN or infinite stops training with an error
-// naming the epoch and batch and is never written.
+// Config holds the settings of one network and Config.Train trains it; the
+// evaluators (Evaluator, EnsembleEvaluator, Auditor, Transfer) hold only
+// their attacks' settings. Each takes a Runner, which keeps every result in
+// its cache folder under a key that hashes the resolved settings, the
+// package's format version, the seed and the data (its name, shape, and a
+// SHA-256 of its pixels and labels; for an evaluation, also the network's
+// key), and gives each task a progress bar and a log (a Reporter). Asking
+// for the same result again reads it instead of computing it. An entry that
+// cannot be read (truncated, corrupt, written by other code) is reported
+// and computed again, never loaded; files are written atomically; two
+// processes that need the same entry at once compute it once, the other
+// waiting for it. During training a checkpoint (network, Adam's moments and
+// step count, the attack's random number generator state and the metrics
+// so far) is written after every epoch; an interrupted run resumes from the
+// last one and ends with the same parameters, bit for bit, as an
+// uninterrupted run. Interruptible gives a context that SIGINT, the
+// notebook's stop button, cancels: training stops at its next step, keeping
+// that checkpoint. A network whose parameters or loss become NaN or infinite
+// stops training with an error naming the epoch and batch and is never
+// stored.
+//
+// # Seeds
+//
+// A network's Config.Seed seeds its initialisation, its shuffling, its
+// training attacks and its random heads, and every attack on it: the
+// evaluations of a model are seeded with its training seed, and a transfer
+// matrix with the seed of its first network.
 //
 // # Evaluation
 //
 // Evaluator.Evaluate measures robust accuracy under FGSM and PGD-20 (random
 // start, step 2.5·ε/20, each sample's best iterate as attack.PGD keeps it;
 // the training attacks return the last iterate, as Madry et al.'s do) on a
-// grid of ε, over all N test images: a sample counts as
-// robust if the network classifies its attacked version correctly, so a
-// clean error is never robust. The rows it returns are those of the figure's
-// CSV, dataset,training,attack,epsilon,accuracy,n.
+// grid of ε, over all N test images, in batches of EvalBatch: a sample
+// counts as robust if the network classifies its attacked version
+// correctly, so a clean error is never robust. The rows it returns are
+// those of the figure's CSV, dataset,training,attack,epsilon,accuracy,n,seed.
+//
+// # Notebooks
+//
+// Study is a Figure 6 notebook's computation, TransferStudy open question
+// 2's on one data set, Ablation open question 3's; CheckFigure6,
+// AnswerTransfer and AnswerAblation make their checks and state their
+// answers from the rows read back from the figures' CSVs. Package plots
+// draws their figures.
 package adversarial

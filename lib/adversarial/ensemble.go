@@ -2,11 +2,8 @@ package adversarial
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -43,7 +40,7 @@ const (
 // not robust (AutoAttack's protocol, Croce and Hein 2020). It evaluates the
 // first Subset test images at every ε of the grid and all test images at
 // the radii of Full (ε_train in the Figure 6 notebooks). The zero value uses
-// the defaults above and caches nothing.
+// the defaults above.
 type EnsembleEvaluator struct {
 	// Epsilons is the grid attacked on the subset, each in [0, 1]; nil
 	// means DefaultEpsilons.
@@ -64,19 +61,6 @@ type EnsembleEvaluator struct {
 	// SquareQueries is Square's query budget, 1 to 100000; 0 means
 	// DefaultEnsembleSquareQueries (1000).
 	SquareQueries int
-	// BatchSize is the number of images attacked together, 1 to MaxBatch;
-	// 0 means DefaultEvalBatch (500).
-	BatchSize int
-	// Seed seeds every attack's random stream (restarted at every ε). The
-	// notebooks use the training's seed.
-	Seed uint64
-	// CacheDir, if not "", keeps each model's result in a JSON file
-	// <model key>-ensemble-<hash>.json, the hash covering every setting,
-	// the model's key and the test data.
-	CacheDir string
-	// Progress and Log are as Evaluator's.
-	Progress func(done, total int, status string)
-	Log      func(format string, args ...any)
 }
 
 // EnsembleStep is the outcome of the ensemble at one ε on N images.
@@ -102,16 +86,15 @@ type EnsembleRun struct {
 	Steps []EnsembleStep
 }
 
+// ensembleDoc is the resolved settings of an EnsembleEvaluator.
 type ensembleDoc struct {
 	Epsilons, Full                            []float64
 	Subset, PGD, APGD, Targets, Square, Batch int
-	Seed                                      uint64
-	Model, Test                               string
 }
 
 func (e *EnsembleEvaluator) resolve(n int) (ensembleDoc, error) {
 	d := ensembleDoc{Epsilons: e.Epsilons, Full: e.Full, Subset: e.Subset, PGD: e.PGDSteps, APGD: e.APGDSteps,
-		Targets: e.Targets, Square: e.SquareQueries, Batch: e.BatchSize, Seed: e.Seed}
+		Targets: e.Targets, Square: e.SquareQueries, Batch: EvalBatch}
 	if d.Epsilons == nil {
 		d.Epsilons = DefaultEpsilons
 	}
@@ -125,7 +108,6 @@ func (e *EnsembleEvaluator) resolve(n int) (ensembleDoc, error) {
 	def(&d.APGD, DefaultEnsembleAPGDSteps)
 	def(&d.Targets, DefaultEnsembleTargets)
 	def(&d.Square, DefaultEnsembleSquareQueries)
-	def(&d.Batch, DefaultEvalBatch)
 	for i, v := range d.Epsilons {
 		if !(v >= 0 && v <= 1) {
 			return d, fmt.Errorf("adversarial: ensemble epsilon %d = %v out of range: need 0 ≤ ε ≤ 1", i, v)
@@ -150,16 +132,15 @@ func (e *EnsembleEvaluator) resolve(n int) (ensembleDoc, error) {
 		return d, fmt.Errorf("adversarial: ensemble APGD-T targets %d out of range: need 1 to 9 (0 means %d)", d.Targets, DefaultEnsembleTargets)
 	case d.Square < 1 || d.Square > 100000:
 		return d, fmt.Errorf("adversarial: ensemble Square queries %d out of range: need 1 to 100000 (0 means %d)", d.Square, DefaultEnsembleSquareQueries)
-	case d.Batch < 1 || d.Batch > MaxBatch:
-		return d, fmt.Errorf("adversarial: ensemble batch size %d out of range: need 1 to %d (0 means %d)", d.Batch, MaxBatch, DefaultEvalBatch)
 	}
 	d.Subset = min(d.Subset, n)
 	d.Batch = min(d.Batch, n)
 	return d, nil
 }
 
-// members builds the four attacks on m for batches of up to bs rows; set
-// changes their radius and restarts their random streams.
+// members builds the four attacks on m for batches of up to d.Batch rows,
+// seeded with m's training seed; set changes their radius and restarts
+// their random streams.
 func members(m *Model, d ensembleDoc) (model attack.Model[float32], atks []attack.Attack[float32], set func(eps float64), err error) {
 	bs := d.Batch
 	cls, err := attack.NewNetworkModel(m.Net, bs)
@@ -182,10 +163,11 @@ func members(m *Model, d ensembleDoc) (model attack.Model[float32], atks []attac
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	pgd := &attack.PGD[float32]{Objective: ce, Norm: attack.LInf, Steps: d.PGD, Seed: d.Seed}
-	apgdCE := &attack.APGD[float32]{Objective: lce, Steps: d.APGD, Seed: d.Seed}
-	apgdT := &attack.APGD[float32]{Objective: dlrT, Steps: d.APGD, Targets: d.Targets, Seed: d.Seed}
-	square := &attack.Square[float32]{Model: grad, Queries: d.Square, Seed: d.Seed}
+	seed := m.Config.Seed
+	pgd := &attack.PGD[float32]{Objective: ce, Norm: attack.LInf, Steps: d.PGD, Seed: seed}
+	apgdCE := &attack.APGD[float32]{Objective: lce, Steps: d.APGD, Seed: seed}
+	apgdT := &attack.APGD[float32]{Objective: dlrT, Steps: d.APGD, Targets: d.Targets, Seed: seed}
+	square := &attack.Square[float32]{Model: grad, Queries: d.Square, Seed: seed}
 	set = func(eps float64) {
 		pgd.Epsilon, apgdCE.Epsilon, apgdT.Epsilon, square.Epsilon = eps, eps, eps, eps
 		pgd.Reset()
@@ -197,37 +179,36 @@ func members(m *Model, d ensembleDoc) (model attack.Model[float32], atks []attac
 }
 
 // Evaluate returns the ensemble's rows and steps for model m on the test
-// data, from the cache when CacheDir holds them. It stops when ctx is done
-// (a nil ctx never is).
-func (e *EnsembleEvaluator) Evaluate(ctx context.Context, m *Model, test Data) (*EnsembleRun, error) {
+// data, through r (read from its cache when it holds them). Every attack is
+// seeded with m's training seed. It stops when ctx is done (a nil ctx never
+// is).
+func (e *EnsembleEvaluator) Evaluate(ctx context.Context, r *Runner, m *Model, test Data) (*EnsembleRun, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if m == nil || m.Net == nil {
-		return nil, errors.New("adversarial: model without a network: need one from Trainer.Train")
-	}
-	if err := test.check("test"); err != nil {
+	if err := needModel(m, "model", test); err != nil {
 		return nil, err
-	}
-	if test.Split.Dim() != m.Net.In() {
-		return nil, fmt.Errorf("adversarial: test images of %d pixels for a network with %d inputs", test.Split.Dim(), m.Net.In())
 	}
 	d, err := e.resolve(test.Split.N)
 	if err != nil {
 		return nil, err
 	}
-	d.Model, d.Test = m.Key, test.Fingerprint()
-	var cachePath string
-	if e.CacheDir != "" {
-		k := key("ensemble", m.Config, test.Name, d.Test, d)
-		cachePath = filepath.Join(e.CacheDir, m.Key+"-ensemble-"+k[strings.LastIndexByte(k, '-')+1:]+".json")
-		if run, err := readRun(cachePath); err == nil {
-			e.logf("%v: ensemble results read from the cache (%s)", m.Config.Method, filepath.Base(cachePath))
-			return run, nil
-		} else if !errors.Is(err, os.ErrNotExist) {
-			e.logf("%v: cached ensemble results unusable, evaluating again: %v", m.Config.Method, err)
-		}
+	res, _, err := run(ctx, r, m.title("ensemble"), m.Key+"-ensemble", m.Config.Seed, d, []string{m.Key, test.fingerprint()}, checkRun,
+		func(ctx context.Context, rep Reporter) (*EnsembleRun, error) {
+			return e.evaluate(ctx, rep, m, test, d)
+		})
+	return res, err
+}
+
+// checkRun rejects a cached run whose rows and steps do not match.
+func checkRun(run *EnsembleRun) error {
+	if run == nil || len(run.Rows) == 0 || len(run.Rows) != len(run.Steps) {
+		return errors.New("an ensemble run needs as many rows as steps, at least one")
 	}
+	return nil
+}
+
+func (e *EnsembleEvaluator) evaluate(ctx context.Context, rep Reporter, m *Model, test Data, d ensembleDoc) (*EnsembleRun, error) {
 	model, atks, set, err := members(m, d)
 	if err != nil {
 		return nil, fmt.Errorf("adversarial: %w", err)
@@ -247,25 +228,19 @@ func (e *EnsembleEvaluator) Evaluate(ctx context.Context, m *Model, test Data) (
 	for _, j := range jobs {
 		total += (j.n + d.Batch - 1) / d.Batch
 	}
-	in := test.Split.Dim()
 	ens := &attack.Ensemble[float32]{Model: model, Attacks: atks}
-	dst := make([]float32, d.Batch*in)
+	dst := make([]float32, d.Batch*test.Split.Dim())
 	run := &EnsembleRun{}
 	for _, j := range jobs {
 		began := time.Now()
 		set(j.eps)
 		broken := make([]int, len(atks))
 		clean, correct := 0, 0
-		for s := 0; s < j.n; s += d.Batch {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("adversarial: ensemble stopped at ε = %g: %w", j.eps, err)
+		err := batches(ctx, test, j.n, fmt.Sprintf("ensemble at ε = %g", j.eps), func(_ int, x []float32, y []int) error {
+			if err := ens.Perturb(dst[:len(x)], x, y, len(y)); err != nil {
+				return err
 			}
-			k := min(d.Batch, j.n-s)
-			x, y := test.Split.X[s*in:(s+k)*in], test.Split.Y[s:s+k]
-			if err := ens.Perturb(dst[:k*in], x, y, k); err != nil {
-				return nil, fmt.Errorf("adversarial: ensemble at ε = %g on test images %d to %d: %w", j.eps, s, s+k-1, err)
-			}
-			for _, b := range ens.BrokenBy[:k] {
+			for _, b := range ens.BrokenBy[:len(y)] {
 				switch {
 				case b == attack.Robust:
 					clean++
@@ -275,10 +250,13 @@ func (e *EnsembleEvaluator) Evaluate(ctx context.Context, m *Model, test Data) (
 					broken[b]++
 				}
 			}
+			return nil
+		}, func(int, int) {
 			done++
-			if e.Progress != nil {
-				e.Progress(done, total, fmt.Sprintf("%v: ensemble at ε = %g on %d images", m.Config.Method, j.eps, j.n))
-			}
+			rep.Update(done, total, fmt.Sprintf("%v: ensemble at ε = %g on %d images", m.Config.Method, j.eps, j.n))
+		})
+		if err != nil {
+			return nil, err
 		}
 		st := EnsembleStep{Epsilon: j.eps, N: j.n, CleanAccuracy: float64(clean) / float64(j.n), Seconds: time.Since(began).Seconds()}
 		left := clean
@@ -288,20 +266,11 @@ func (e *EnsembleEvaluator) Evaluate(ctx context.Context, m *Model, test Data) (
 			st.AccuracyAfter = append(st.AccuracyAfter, float64(left)/float64(j.n))
 		}
 		r := Row{Dataset: m.Data, Training: m.Config.Method.String(), Attack: AttackEnsemble, Epsilon: j.eps,
-			Accuracy: float64(correct) / float64(j.n), N: j.n}
+			Accuracy: float64(correct) / float64(j.n), N: j.n, Seed: m.Config.Seed}
 		run.Rows = append(run.Rows, r)
 		run.Steps = append(run.Steps, st)
-		e.logf("%v: ensemble ε = %g on %d images: accuracy %.2f%% (after each attack %s; %.1f s)",
-			m.Config.Method, j.eps, j.n, 100*r.Accuracy, st.After(), st.Seconds)
-	}
-	if cachePath != "" {
-		if err := os.MkdirAll(e.CacheDir, 0o755); err != nil {
-			return nil, fmt.Errorf("adversarial: cache directory: %w", err)
-		}
-		b, _ := json.MarshalIndent(run, "", "  ")
-		if err := writeFileAtomic(cachePath, b); err != nil {
-			return nil, fmt.Errorf("adversarial: caching ensemble results: %w", err)
-		}
+		rep.Log("ensemble ε = %g on %d images: accuracy %.2f%% (after each attack %s; %.1f s)",
+			j.eps, j.n, 100*r.Accuracy, st.After(), st.Seconds)
 	}
 	return run, nil
 }
@@ -314,25 +283,4 @@ func (s EnsembleStep) After() string {
 		parts[k] = fmt.Sprintf("%s %.1f%%", a, 100*s.AccuracyAfter[k])
 	}
 	return strings.Join(parts, ", ")
-}
-
-func (e *EnsembleEvaluator) logf(format string, args ...any) {
-	if e.Log != nil {
-		e.Log(format, args...)
-	}
-}
-
-func readRun(path string) (*EnsembleRun, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var run EnsembleRun
-	if err := json.Unmarshal(b, &run); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(run.Rows) == 0 || len(run.Rows) != len(run.Steps) {
-		return nil, fmt.Errorf("%s: %d rows and %d steps: need as many, at least one", path, len(run.Rows), len(run.Steps))
-	}
-	return &run, nil
 }

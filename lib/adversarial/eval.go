@@ -3,15 +3,12 @@ package adversarial
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"pointwise/lib/attack"
@@ -28,39 +25,19 @@ var DefaultEpsilons = func() []float64 {
 	return e
 }()
 
-// Defaults of Evaluator.
-const (
-	DefaultEvalSteps = 20
-	DefaultEvalBatch = 500
-)
+// DefaultEvalSteps is Evaluator's and Transfer's number of PGD steps.
+const DefaultEvalSteps = 20
 
 // Evaluator measures the robust accuracy of trained networks under FGSM and
 // L∞ PGD (random start, step 2.5·ε/Steps, each sample's best iterate; see
 // attack.PGD) on a grid of ε. The zero value evaluates DefaultEpsilons
-// with PGD-20 and caches nothing.
+// with PGD-20.
 type Evaluator struct {
 	// Epsilons is the grid of L∞ radii, each in [0, 1]. If it is nil, it is
 	// DefaultEpsilons.
 	Epsilons []float64
 	// Steps is the number of PGD steps, 1 to MaxSteps. If it is 0, it is 20.
 	Steps int
-	// BatchSize is the number of test images attacked together, 1 to
-	// MaxBatch. If it is 0, it is 500. It does not change the accuracy's
-	// meaning, but it does change which random start each image gets.
-	BatchSize int
-	// Seed seeds PGD's random starts (the stream restarts for every ε).
-	Seed uint64
-	// CacheDir, if not "", keeps each model's results in a JSON file
-	// <model key>-eval-<hash>.json, the hash covering every setting above,
-	// the model's key and the test data, so that a re-run reads them instead
-	// of attacking again.
-	CacheDir string
-	// Progress, if non-nil, is called after every batch with the batches
-	// done, the total and a short status (figure.Progress.Update's shape).
-	Progress func(done, total int, status string)
-	// Log, if non-nil, receives one line per attack and ε
-	// (figure.Progress.Log's shape).
-	Log func(format string, args ...any)
 }
 
 // Row is one line of the figure's CSV: the accuracy of the network trained
@@ -73,8 +50,7 @@ type Row struct {
 	Epsilon  float64
 	Accuracy float64
 	N        int
-	// Seed is the training's Config.Seed. Study sets it; Evaluator and
-	// EnsembleEvaluator, which only know the attacks' seed, leave it 0.
+	// Seed is the training's Config.Seed, which also seeded the attack.
 	Seed uint64
 }
 
@@ -98,26 +74,16 @@ const (
 // "PGD-20".
 func AttackPGD(steps int) string { return fmt.Sprintf("PGD-%d", steps) }
 
-type evalDoc struct {
-	Epsilons  []float64
-	Steps     int
-	BatchSize int
-	Seed      uint64
-	Model     string
-	Test      string
-}
-
-// Evaluate returns the rows of model m on the test data: for FGSM and then
-// PGD, one row per ε of the grid, in the grid's order. Accuracy is the
-// fraction of all N test images whose attacked version the network
-// classifies correctly: a clean error is never robust. It stops when ctx is
-// done (a nil ctx never is).
-func (e *Evaluator) Evaluate(ctx context.Context, m *Model, test Data) ([]Row, error) {
+// Evaluate returns the rows of model m on the test data, through r (read
+// from its cache when it holds them): for FGSM and then PGD, one row per ε
+// of the grid, in the grid's order. Accuracy is the fraction of all N test
+// images whose attacked version the network classifies correctly: a clean
+// error is never robust. PGD's random starts are seeded with m's training
+// seed, the stream restarting at every ε. It stops when ctx is done (a nil
+// ctx never is).
+func (e *Evaluator) Evaluate(ctx context.Context, r *Runner, m *Model, test Data) ([]Row, error) {
 	if ctx == nil {
 		ctx = context.Background()
-	}
-	if m == nil || m.Net == nil {
-		return nil, errors.New("adversarial: model without a network: need one from Trainer.Train")
 	}
 	eps := e.Epsilons
 	if eps == nil {
@@ -131,42 +97,44 @@ func (e *Evaluator) Evaluate(ctx context.Context, m *Model, test Data) ([]Row, e
 			return nil, fmt.Errorf("adversarial: epsilon %d = %v out of range: need 0 ≤ ε ≤ 1", i, v)
 		}
 	}
-	steps, bs := e.Steps, e.BatchSize
+	steps, err := stepsOf(e.Steps, "evaluation")
+	if err != nil {
+		return nil, err
+	}
+	if err := needModel(m, "model", test); err != nil {
+		return nil, err
+	}
+	settings := struct {
+		Epsilons     []float64
+		Steps, Batch int
+	}{eps, steps, EvalBatch}
+	rows, _, err := run(ctx, r, m.title("attacks"), m.Key+"-eval", m.Config.Seed, settings, []string{m.Key, test.fingerprint()}, nil,
+		func(ctx context.Context, rep Reporter) ([]Row, error) {
+			return e.evaluate(ctx, rep, m, test, eps, steps)
+		})
+	return rows, err
+}
+
+// stepsOf resolves a number of PGD steps, 0 meaning DefaultEvalSteps.
+func stepsOf(steps int, what string) (int, error) {
 	if steps == 0 {
 		steps = DefaultEvalSteps
 	}
-	if bs == 0 {
-		bs = DefaultEvalBatch
-	}
 	if steps < 1 || steps > MaxSteps {
-		return nil, fmt.Errorf("adversarial: evaluation steps %d out of range: need 1 to %d (0 means %d)", steps, MaxSteps, DefaultEvalSteps)
+		return 0, fmt.Errorf("adversarial: %s steps %d out of range: need 1 to %d (0 means %d)", what, steps, MaxSteps, DefaultEvalSteps)
 	}
-	if bs < 1 || bs > MaxBatch {
-		return nil, fmt.Errorf("adversarial: evaluation batch size %d out of range: need 1 to %d (0 means %d)", bs, MaxBatch, DefaultEvalBatch)
-	}
-	if err := test.check("test"); err != nil {
-		return nil, err
-	}
-	if test.Split.Dim() != m.Net.In() {
-		return nil, fmt.Errorf("adversarial: test images of %d pixels for a network with %d inputs", test.Split.Dim(), m.Net.In())
-	}
-	var cachePath string
-	if e.CacheDir != "" {
-		doc := evalDoc{Epsilons: eps, Steps: steps, BatchSize: bs, Seed: e.Seed, Model: m.Key, Test: test.Fingerprint()}
-		k := key("eval", m.Config, test.Name, doc.Test, doc)
-		cachePath = filepath.Join(e.CacheDir, m.Key+"-eval-"+k[strings.LastIndexByte(k, '-')+1:]+".json")
-		if rows, err := readRows(cachePath); err == nil {
-			if e.Log != nil {
-				e.Log("%v: results read from the cache (%s)", m.Config.Method, filepath.Base(cachePath))
-			}
-			return rows, nil
-		} else if !errors.Is(err, os.ErrNotExist) && e.Log != nil {
-			e.Log("%v: cached results unusable, evaluating again: %v", m.Config.Method, err)
-		}
-	}
+	return steps, nil
+}
 
+// title names a task on m for progress bars and logs, such as "MNIST hard
+// seed 1: attacks".
+func (m *Model) title(task string) string {
+	return fmt.Sprintf("%s %v seed %d: %s", m.Data, m.Config.Method, m.Config.Seed, task)
+}
+
+func (e *Evaluator) evaluate(ctx context.Context, rep Reporter, m *Model, test Data, eps []float64, steps int) ([]Row, error) {
 	n := test.Split.N
-	bs = min(bs, n)
+	bs := min(EvalBatch, n)
 	ce, err := attack.NewCrossEntropy(m.Net, bs)
 	if err != nil {
 		return nil, fmt.Errorf("adversarial: %w", err)
@@ -176,7 +144,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, m *Model, test Data) ([]Row, e
 		return nil, fmt.Errorf("adversarial: %w", err)
 	}
 	fgsm := &attack.FGSM[float32]{Objective: ce}
-	pgd := &attack.PGD[float32]{Objective: ce, Norm: attack.LInf, Steps: steps, Seed: e.Seed}
+	pgd := &attack.PGD[float32]{Objective: ce, Norm: attack.LInf, Steps: steps, Seed: m.Config.Seed}
 	attacks := []struct {
 		name string
 		atk  attack.Attack[float32]
@@ -185,66 +153,35 @@ func (e *Evaluator) Evaluate(ctx context.Context, m *Model, test Data) ([]Row, e
 		{AttackFGSM, fgsm, func(v float64) { fgsm.Epsilon = v }},
 		{AttackPGD(steps), pgd, func(v float64) { pgd.Epsilon = v; pgd.Reset() }},
 	}
-	batches := (n + bs - 1) / bs
-	total, done := len(attacks)*len(eps)*batches, 0
-	in := test.Split.Dim()
-	adv := make([]float32, bs*in)
+	adv := make([]float32, bs*test.Split.Dim())
 	var rows []Row
-	for _, a := range attacks {
-		for _, v := range eps {
+	for i, a := range attacks {
+		for j, v := range eps {
 			began := time.Now()
 			a.set(v)
 			correct := 0
-			for s := 0; s < n; s += bs {
-				if err := ctx.Err(); err != nil {
-					return nil, fmt.Errorf("adversarial: evaluation stopped at %s ε = %g: %w", a.name, v, err)
+			err := batches(ctx, test, n, fmt.Sprintf("%s at ε = %g", a.name, v), func(_ int, x []float32, y []int) error {
+				k := len(y)
+				if err := a.atk.Perturb(adv[:len(x)], x, y, k); err != nil {
+					return err
 				}
-				k := min(bs, n-s)
-				x, y := test.Split.X[s*in:(s+k)*in], test.Split.Y[s:s+k]
-				if err := a.atk.Perturb(adv[:k*in], x, y, k); err != nil {
-					return nil, fmt.Errorf("adversarial: %s at ε = %g on test images %d to %d: %w", a.name, v, s, s+k-1, err)
-				}
-				z, err := tp.Forward(adv[:k*in])
+				z, err := tp.Forward(adv[:len(x)])
 				if err != nil {
-					return nil, fmt.Errorf("adversarial: %w", err)
+					return err
 				}
 				correct += mlp.Correct(z, y)
-				done++
-				if e.Progress != nil {
-					e.Progress(done, total, fmt.Sprintf("%v: %s at ε = %g", m.Config.Method, a.name, v))
-				}
+				return nil
+			}, func(b, total int) {
+				rep.Update(((i*len(eps))+j)*total+b, len(attacks)*len(eps)*total, fmt.Sprintf("%v: %s at ε = %g", m.Config.Method, a.name, v))
+			})
+			if err != nil {
+				return nil, err
 			}
 			r := Row{Dataset: m.Data, Training: m.Config.Method.String(), Attack: a.name,
-				Epsilon: v, Accuracy: float64(correct) / float64(n), N: n}
+				Epsilon: v, Accuracy: float64(correct) / float64(n), N: n, Seed: m.Config.Seed}
 			rows = append(rows, r)
-			if e.Log != nil {
-				e.Log("%v: %s ε = %g: accuracy %.2f%% (%.1f s)", m.Config.Method, a.name, v, 100*r.Accuracy, time.Since(began).Seconds())
-			}
+			rep.Log("%s ε = %g: accuracy %.2f%% (%.1f s)", a.name, v, 100*r.Accuracy, time.Since(began).Seconds())
 		}
-	}
-	if cachePath != "" {
-		if err := os.MkdirAll(e.CacheDir, 0o755); err != nil {
-			return nil, fmt.Errorf("adversarial: cache directory: %w", err)
-		}
-		b, _ := json.MarshalIndent(rows, "", "  ")
-		if err := writeFileAtomic(cachePath, b); err != nil {
-			return nil, fmt.Errorf("adversarial: caching results: %w", err)
-		}
-	}
-	return rows, nil
-}
-
-func readRows(path string) ([]Row, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var rows []Row
-	if err := json.Unmarshal(b, &rows); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("%s: no rows", path)
 	}
 	return rows, nil
 }
@@ -307,10 +244,9 @@ func ReadCSV(path string) ([]Row, error) {
 	return rows, nil
 }
 
-// Find returns the accuracy of the first row with the given training, attack
-// and ε (within 1e-9), and whether there is one. With several seeds or
-// sample counts, use Select or Summarize.
-func Find(rows []Row, training, attackName string, eps float64) (float64, bool) {
+// find returns the accuracy of the first row with the given training, attack
+// and ε (within 1e-9), and whether there is one.
+func find(rows []Row, training, attackName string, eps float64) (float64, bool) {
 	i := slices.IndexFunc(rows, func(r Row) bool {
 		return r.Training == training && r.Attack == attackName && math.Abs(r.Epsilon-eps) < 1e-9
 	})

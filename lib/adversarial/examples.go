@@ -1,7 +1,6 @@
 package adversarial
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 
@@ -33,18 +32,15 @@ func (e *Examples) Fooled() int {
 // Craft returns the PGD adversarials (L∞, random start, best iterate) of
 // the first n images of test against m at radius eps, with steps steps, on
 // m's own cross-entropy (heads = 0) or on the hard objective of eq. 2 with
-// heads random heads on m's feature layer, drawn from seed. The same
-// arguments give the same adversarials.
-func Craft(m *Model, test Data, n int, eps float64, heads, steps int, seed uint64) (*Examples, error) {
-	if m == nil || m.Net == nil {
-		return nil, errors.New("adversarial: model without a network: need one from Trainer.Train")
-	}
-	if err := test.check("test"); err != nil {
+// heads random heads on m's feature layer; the heads and the random starts
+// are seeded with m's training seed. The same arguments give the same
+// adversarials.
+func Craft(m *Model, test Data, n int, eps float64, heads, steps int) (*Examples, error) {
+	if err := needModel(m, "model", test); err != nil {
 		return nil, err
 	}
-	switch d := test.Split.Dim(); {
-	case d != m.Net.In():
-		return nil, fmt.Errorf("adversarial: test images of %d pixels for a network with %d inputs", d, m.Net.In())
+	seed := m.Config.Seed
+	switch {
 	case n < 1 || n > test.Split.N || n > MaxBatch:
 		return nil, fmt.Errorf("adversarial: %d examples out of range: need 1 to %d (the test images, at most %d)", n, min(test.Split.N, MaxBatch), MaxBatch)
 	case !(eps >= 0 && eps <= 1):

@@ -9,13 +9,13 @@ import (
 )
 
 func TestAttackExamples(t *testing.T) {
-	m, err := (&Trainer{}).Train(context.Background(), small(Standard), Data{"blobs", blobs(200, 1)})
+	m, err := small(Standard).Train(context.Background(), nil, Data{"blobs", blobs(200, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	test := Data{"blobs", blobs(40, 2)}
 	const n = 12
-	zero, err := Craft(m, test, n, 0, 0, 5, 1)
+	zero, err := Craft(m, test, n, 0, 0, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,11 +25,11 @@ func TestAttackExamples(t *testing.T) {
 	}
 	for _, heads := range []int{0, 3} {
 		const eps = 0.2
-		a, err := Craft(m, test, n, eps, heads, 5, 1)
+		a, err := Craft(m, test, n, eps, heads, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := Craft(m, test, n, eps, heads, 5, 1)
+		b, _ := Craft(m, test, n, eps, heads, 5)
 		if !slices.Equal(a.Adv, b.Adv) {
 			t.Errorf("heads %d: the same arguments gave different adversarials", heads)
 		}
@@ -54,11 +54,11 @@ func TestAttackExamples(t *testing.T) {
 		{n, -1, 5, 0.1, "-1 heads out of range"},
 		{n, 0, 0, 0.1, "0 steps out of range"},
 	} {
-		if _, err := Craft(m, test, tc.n, tc.eps, tc.heads, tc.steps, 1); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := Craft(m, test, tc.n, tc.eps, tc.heads, tc.steps); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Craft(n %d, ε %v, heads %d, steps %d): error %v, want one saying %q", tc.n, tc.eps, tc.heads, tc.steps, err, tc.want)
 		}
 	}
-	if _, err := Craft(nil, test, n, 0.1, 0, 5, 1); err == nil {
+	if _, err := Craft(nil, test, n, 0.1, 0, 5); err == nil {
 		t.Error("nil model accepted")
 	}
 }

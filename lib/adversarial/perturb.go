@@ -19,8 +19,8 @@ type perturber struct {
 	pgd   *attack.PGD[float32]
 	heads *attack.RandomHeads[float32] // nil for PGD training
 	net   *mlp.Network[float32]
-	scale float64 // Config.HeadScale
-	fixed bool    // Config.FixedHeads
+	scale float64 // HeadSettings.Scale
+	fixed bool    // HeadSettings.Fixed
 	mix   float64
 	in    int
 }
@@ -28,7 +28,7 @@ type perturber struct {
 // newPerturber builds the training attack of r on net for batches of up to
 // maxBatch rows; rnd drives the random starts and the random heads.
 func newPerturber(net *mlp.Network[float32], r Config, rnd *rand.Rand, maxBatch int) (*perturber, error) {
-	p := &perturber{net: net, scale: r.HeadScale, fixed: r.FixedHeads, mix: r.Mix, in: net.In()}
+	p := &perturber{net: net, scale: r.Heads.Scale, fixed: r.Heads.Fixed, mix: r.Mix, in: net.In()}
 	var obj attack.Objective[float32]
 	switch r.Method {
 	case PGD:
@@ -38,11 +38,11 @@ func newPerturber(net *mlp.Network[float32], r Config, rnd *rand.Rand, maxBatch 
 		}
 		obj = ce
 	case Hard:
-		h, err := attack.NewRandomHeads(net, r.Heads, maxBatch, rnd)
+		h, err := attack.NewRandomHeads(net, r.Heads.K, maxBatch, rnd)
 		if err != nil {
 			return nil, fmt.Errorf("adversarial: %w", err)
 		}
-		h.HeadLoss = r.HeadLoss
+		h.HeadLoss = r.Heads.Loss
 		p.heads, obj = h, h
 		if p.scale != 1 {
 			// NewRandomHeads drew the first heads at scale 1: draw them
@@ -77,7 +77,7 @@ func (p *perturber) Perturb(dst, x []float32, labels []int) error {
 
 var _ mlp.Perturber[float32] = (*perturber)(nil)
 
-// redraw draws the K heads afresh at HeadScale times the output layer's
+// redraw draws the K heads afresh at HeadSettings.Scale times the output layer's
 // initialisation scale. attack.RandomHeads draws at the scale the network's
 // head records, so for a scale other than 1 the recorded standard
 // deviations are multiplied for the draw and restored after it (the

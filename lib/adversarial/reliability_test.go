@@ -3,19 +3,22 @@ package adversarial
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"pointwise/lib/dataset"
 	"pointwise/lib/figure"
+	"pointwise/lib/internal/runcache"
 	"pointwise/lib/mlp"
 )
 
@@ -38,16 +41,15 @@ func TestTrainErrorNamesLastCheckpoint(t *testing.T) {
 		{"loss NaN after resuming", 0, true, []string{"loss NaN at epoch 2 batch 1", "the last good checkpoint, of epoch 1, is "}},
 	} {
 		dir := t.TempDir()
-		k, _ := Key(cfg, data)
-		netPath, _, ckptPath := Paths(dir, k)
+		entry, ckptPath := entryPaths(dir, keyOfConfig(t, cfg, data))
 		if tc.poison {
 			ctx, cancel := context.WithCancel(context.Background())
-			tr := &Trainer{CacheDir: dir, Progress: func(done, _ int, _ string) {
+			r := runner(dir, &recorder{onUpdate: func(done, _ int) {
 				if done == 7+1 {
 					cancel()
 				}
-			}}
-			if _, err := tr.Train(ctx, cfg, data); !errors.Is(err, context.Canceled) {
+			}})
+			if _, err := cfg.Train(ctx, r, data); !errors.Is(err, context.Canceled) {
 				t.Fatalf("%s: interrupted run gave error %v, want context.Canceled", tc.name, err)
 			}
 			ck, err := mlp.LoadCheckpoint[float32](ckptPath)
@@ -62,12 +64,11 @@ func TestTrainErrorNamesLastCheckpoint(t *testing.T) {
 			}
 		}
 		ctx, cancel := context.WithCancel(context.Background())
-		tr := &Trainer{CacheDir: dir, Progress: func(done, _ int, _ string) {
+		_, err := cfg.Train(ctx, runner(dir, &recorder{onUpdate: func(done, _ int) {
 			if done == tc.stop {
 				cancel()
 			}
-		}}
-		_, err := tr.Train(ctx, cfg, data)
+		}}), data)
 		cancel()
 		for _, w := range tc.want {
 			if err == nil || !strings.Contains(err.Error(), w) {
@@ -80,7 +81,7 @@ func TestTrainErrorNamesLastCheckpoint(t *testing.T) {
 		if strings.Contains(tc.want[1], "last good") && err != nil && !strings.Contains(err.Error(), ckptPath) {
 			t.Errorf("%s: error %v does not name the checkpoint %s", tc.name, err, ckptPath)
 		}
-		if _, err := os.Stat(netPath); !errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(entry); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s: a network was stored (stat error %v)", tc.name, err)
 		}
 	}
@@ -92,16 +93,43 @@ const (
 	childPauseEnv = "POINTWISE_STUDY_PAUSE"
 )
 
+// childEpochs is the number of epochs of the child's trainings.
+const childEpochs = 3
+
+// childReporter prints the log lines of one task of the child, prefixed by
+// its title. With pause set, the hard training's reporter stops at the
+// first step of epoch 2, after the checkpoint of epoch 1, until ctx is done
+// (SIGINT) or the process is killed.
+type childReporter struct {
+	ctx   context.Context
+	title string
+	pause bool
+}
+
+func (c childReporter) Update(done, total int, _ string) {
+	if c.pause && strings.HasPrefix(c.title, "MNIST hard training") && done == total/childEpochs+1 {
+		fmt.Println("paused in epoch 2 of the hard training")
+		select {
+		case <-c.ctx.Done():
+		case <-time.After(2 * time.Minute):
+			panic("neither killed nor interrupted within 2 minutes")
+		}
+	}
+}
+
+func (c childReporter) Log(f string, a ...any) { fmt.Printf(c.title+": "+f+"\n", a...) }
+
 // TestStudyChild is the child of the subprocess tests: a small Figure 6
 // study (three trainings on 1000 MNIST images, FGSM, PGD and the ensemble on
-// 200 test images) into the cache folder $POINTWISE_STUDY_DIR, its rows
-// written as fig6.csv the way the notebooks write them. With
-// $POINTWISE_STUDY_PAUSE set, it stops at the first step of epoch 2 of the
-// hard training, after the checkpoint of epoch 1, and waits to be killed.
+// 200 test images) into the cache folder $POINTWISE_STUDY_DIR, under a
+// context that SIGINT cancels, as the notebooks run it; its rows are written
+// as fig6.csv the way the notebooks write them. With $POINTWISE_STUDY_PAUSE
+// set, it stops at the first step of epoch 2 of the hard training until it
+// is interrupted or killed.
 func TestStudyChild(t *testing.T) {
 	dir := os.Getenv(childDirEnv)
 	if dir == "" {
-		t.Skip("the child process of TestKillAndResume and TestSameSeedSameBytes")
+		t.Skip("the child process of the subprocess tests")
 	}
 	set, err := dataset.MNIST()
 	if err != nil {
@@ -109,26 +137,19 @@ func TestStudyChild(t *testing.T) {
 	}
 	train, _ := set.Train.Subset(1000)
 	test, _ := set.Test.Subset(200)
+	ctx, stop := Interruptible(context.Background())
+	defer stop()
 	pause := os.Getenv(childPauseEnv) != ""
-	const epochs = 3
 	s := &Study{
 		Train: Data{set.Name, train}, Test: Data{set.Name, test},
-		Config:   Config{Epsilon: 0.1, Hidden: []int{64, 64}, Steps: 3, Heads: 3, Epochs: epochs},
+		Config:   Config{Epsilon: 0.1, Hidden: []int{64, 64}, Steps: 3, Heads: HeadSettings{K: 3}, Epochs: childEpochs},
 		Eval:     Evaluator{Epsilons: []float64{0, 0.1, 0.2}, Steps: 5},
-		Ensemble: EnsembleEvaluator{Epsilons: []float64{0.1}, Subset: 50, PGDSteps: 5, APGDSteps: 5, Targets: 1, SquareQueries: 20},
-		CacheDir: dir,
-		Reporter: func(title string) (func(int, int, string), func(string, ...any)) {
-			progress := func(done, total int, _ string) {
-				if pause && strings.HasPrefix(title, "hard training") && done == total/epochs+1 {
-					fmt.Println("paused in epoch 2 of the hard training")
-					time.Sleep(2 * time.Minute)
-					t.Fatal("not killed within 2 minutes")
-				}
-			}
-			return progress, func(f string, a ...any) { fmt.Printf(title+": "+f+"\n", a...) }
-		},
+		Ensemble: EnsembleEvaluator{Epsilons: []float64{0.1}, Full: []float64{0.1}, Subset: 50, PGDSteps: 5, APGDSteps: 5, Targets: 1, SquareQueries: 20},
+		Runner: &Runner{Dir: dir, Report: func(title string) Reporter {
+			return childReporter{ctx: ctx, title: title, pause: pause}
+		}},
 	}
-	rows, _, err := s.Rows(context.Background())
+	rows, _, err := s.Rows(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,26 +171,47 @@ func TestStudyChild(t *testing.T) {
 	}
 }
 
-// child returns the command that runs TestStudyChild into dir.
-func child(dir string, pause bool) (*exec.Cmd, *bytes.Buffer) {
+// syncBuffer is a bytes.Buffer that a child's output goroutine may write
+// while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// child starts TestStudyChild into dir and returns it with its output; the
+// test's cleanup kills it if the test ends first.
+func child(t *testing.T, dir string, pause bool) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestStudyChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), childDirEnv+"="+dir)
 	if pause {
 		cmd.Env = append(cmd.Env, childPauseEnv+"=1")
 	}
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	return cmd, &out
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	return cmd, out
 }
 
 // startChild starts the study into dir and returns a function that waits
 // for its end and returns its output; call it from the test's goroutine.
 func startChild(t *testing.T, dir string) (wait func() string) {
-	cmd, out := child(dir, false)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() }) // if the test fails before the end
+	cmd, out := child(t, dir, false)
 	return func() string {
 		t.Helper()
 		if err := cmd.Wait(); err != nil {
@@ -188,9 +230,16 @@ func skipWithoutMNIST(t *testing.T) {
 	}
 }
 
+// modelEntry matches the cache entries of trained networks.
+var modelEntry = regexp.MustCompile(`^[a-z0-9]+-(standard|pgd|hard)-[0-9a-f]{16}\.gob$`)
+
+// readModel decodes the cache entry of a trained network.
+func readModel(t *testing.T, path string) trained { t.Helper(); return readEntry(t, path).Value }
+
 // sameFiles reports the differences between the cache folders a and b: the
-// names of their files, and the bytes of the CSV, the networks and the
-// FGSM/PGD results (the model and ensemble JSON files hold wall times).
+// names of their files, the bytes of the CSV and of the FGSM/PGD results,
+// and the networks and training histories of the models (their entries
+// also hold wall times, as the ensemble's do).
 func sameFiles(t *testing.T, a, b string) {
 	t.Helper()
 	names := func(dir string) []string {
@@ -210,16 +259,24 @@ func sameFiles(t *testing.T, a, b string) {
 	}
 	compared := 0
 	for _, n := range na {
-		if n != "fig6.csv" && !strings.HasSuffix(n, ".mlp") && !strings.Contains(n, "-eval-") {
+		pa, pb := filepath.Join(a, n), filepath.Join(b, n)
+		switch {
+		case modelEntry.MatchString(n):
+			x, y := readModel(t, pa), readModel(t, pb)
+			if !slices.Equal(x.Net.Params(), y.Net.Params()) || !slices.Equal(x.History, y.History) {
+				t.Errorf("the network or history of %s differs between %s and %s", n, a, b)
+			}
+		case n == "fig6.csv" || strings.Contains(n, "-eval-"):
+			x, errA := os.ReadFile(pa)
+			y, errB := os.ReadFile(pb)
+			if err := errors.Join(errA, errB); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(x, y) {
+				t.Errorf("%s differs between %s and %s", n, a, b)
+			}
+		default:
 			continue
-		}
-		x, errA := os.ReadFile(filepath.Join(a, n))
-		y, errB := os.ReadFile(filepath.Join(b, n))
-		if err := errors.Join(errA, errB); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(x, y) {
-			t.Errorf("%s differs between %s and %s", n, a, b)
 		}
 		compared++
 	}
@@ -229,113 +286,153 @@ func sameFiles(t *testing.T, a, b string) {
 	}
 }
 
-// A study killed with SIGKILL in the middle of a training leaves only whole
-// files: the checkpoint, no network under its final name; re-run, it resumes
-// from the checkpoint, removes the temporary files a kill leaves, and ends
-// with the same bytes as a run that was never interrupted.
-func TestKillAndResume(t *testing.T) {
-	skipWithoutMNIST(t)
-	ref, dir := t.TempDir(), t.TempDir()
-	waitRef := startChild(t, ref) // the uninterrupted run, meanwhile
+// noTemporaryFiles reports temporary and lock files left in dir.
+func noTemporaryFiles(t *testing.T, dir string) {
+	t.Helper()
+	tmp, _ := filepath.Glob(filepath.Join(dir, ".*.tmp*"))
+	locks, _ := filepath.Glob(filepath.Join(dir, "*.lock"))
+	if left := append(tmp, locks...); len(left) > 0 {
+		t.Errorf("temporary or lock files left in %s: %q", dir, left)
+	}
+}
 
-	cmd, out := child(dir, true)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() { cmd.Process.Kill() }) // if the test fails before the kill
-	var ckpt string
-	for deadline := time.Now().Add(2 * time.Minute); ckpt == ""; {
-		select {
-		case err := <-exited:
-			t.Fatalf("the child ended (%v) before the hard training's checkpoint appeared:\n%s", err, out)
-		case <-time.After(5 * time.Millisecond):
+// A study stopped in the middle of a training, killed with SIGKILL or
+// interrupted with SIGINT (what GoNB sends a cell's program when the stop
+// button is pressed, five seconds before SIGKILL), leaves only whole files:
+// the checkpoint of epoch 1, no network under its final name. Interrupted,
+// it stops by itself at a clean point, says which checkpoint it keeps, and
+// removes its lock; killed, it leaves its lock file, which the next run
+// takes over. Re-run, either resumes from the checkpoint, removes the
+// temporary files a kill leaves, and ends with the same bytes as a run that
+// was never stopped.
+func TestStopAndResume(t *testing.T) {
+	skipWithoutMNIST(t)
+	ref := t.TempDir()
+	waitRef := startChild(t, ref) // the uninterrupted run, meanwhile
+	for _, sig := range []os.Signal{os.Kill, os.Interrupt} {
+		dir := t.TempDir()
+		cmd, out := child(t, dir, true)
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(out.String(), "paused in epoch 2"); {
+			select {
+			case err := <-exited:
+				t.Fatalf("%v: the child ended (%v) before pausing in the hard training:\n%s", sig, err, out)
+			case <-time.After(5 * time.Millisecond):
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%v: the child did not pause in the hard training within 2 minutes:\n%s", sig, out)
+			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no checkpoint of the hard training after 2 minutes:\n%s", out)
+		ckpts, _ := filepath.Glob(filepath.Join(dir, "mnist-hard-*.ckpt"))
+		if len(ckpts) != 1 {
+			t.Fatalf("%v: checkpoints %q, want the hard training's", sig, ckpts)
 		}
-		if m, _ := filepath.Glob(filepath.Join(dir, "mnist-hard-*.ckpt")); len(m) == 1 {
-			ckpt = m[0]
+		ckpt := ckpts[0]
+		key := strings.TrimSuffix(filepath.Base(ckpt), ".ckpt")
+		began := time.Now()
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if err := cmd.Process.Kill(); err != nil { // SIGKILL: no deferred code, no cleanup
-		t.Fatal(err)
-	}
-	if err := <-exited; err == nil || !strings.Contains(err.Error(), "killed") {
-		t.Fatalf("child ended with %v, want killed:\n%s", err, out)
-	}
-	// Every file under a final name is whole: the standard and PGD
-	// networks with their metadata, and the hard training's checkpoint of
-	// epoch 1; its network, the results and the CSV do not exist yet.
-	key := strings.TrimSuffix(filepath.Base(ckpt), ".ckpt")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var final []string
-	for _, e := range entries {
-		name, path := e.Name(), filepath.Join(dir, e.Name())
-		if strings.HasPrefix(name, ".") {
-			t.Logf("left by the kill: %s", name)
-			continue
+		err := <-exited
+		ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
+		switch sig {
+		case os.Kill:
+			if !ws.Signaled() {
+				t.Fatalf("killed child ended with %v, want killed:\n%s", err, out)
+			}
+		case os.Interrupt:
+			if ws.Signaled() {
+				t.Fatalf("interrupted child ended with %v: want it to stop by itself:\n%s", err, out)
+			}
+			if d := time.Since(began); d > 5*time.Second {
+				t.Errorf("interrupted child took %v to stop: GoNB kills it after 5 s", d)
+			}
+			for _, want := range []string{runcache.ErrInterrupted.Error(), "the last good checkpoint, of epoch 1, is " + ckpt} {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("interrupted child's output lacks %q:\n%s", want, out)
+				}
+			}
+			t.Logf("interrupted child stopped %v after SIGINT, saying:\n%s", time.Since(began).Round(time.Millisecond), out)
 		}
-		final = append(final, name)
-		b, err := os.ReadFile(path)
+		// Every file under a final name is whole: the standard and PGD
+		// networks and the hard training's checkpoint of epoch 1 (and, after
+		// a kill, the lock file of the hard training); its network, the
+		// results and the CSV do not exist yet.
+		entries, err := os.ReadDir(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		switch filepath.Ext(name) {
-		case ".mlp":
-			_, err = mlp.Load[float32](path)
-		case ".json":
-			if !json.Valid(b) {
-				err = errors.New("not JSON")
+		var final []string
+		for _, e := range entries {
+			name, path := e.Name(), filepath.Join(dir, e.Name())
+			if strings.HasPrefix(name, ".") {
+				t.Logf("%v: left by the stop: %s", sig, name)
+				continue
 			}
-		case ".ckpt":
-			var ck *mlp.Checkpoint[float32]
-			if ck, err = mlp.LoadCheckpoint[float32](path); err == nil && ck.Epoch != 1 {
-				err = fmt.Errorf("epoch %d, want 1", ck.Epoch)
+			final = append(final, name)
+			switch filepath.Ext(name) {
+			case ".gob":
+				readModel(t, path)
+			case ".ckpt":
+				if ck, err := mlp.LoadCheckpoint[float32](path); err != nil || ck.Epoch != 1 {
+					t.Errorf("%v: checkpoint %s: %v, want epoch 1", sig, name, err)
+				}
 			}
 		}
-		if err != nil {
-			t.Errorf("%s after the kill: %v", name, err)
+		want := []string{key + ".ckpt"}
+		if sig == os.Kill {
+			want = append(want, key+".lock")
 		}
-	}
-	if len(final) != 5 || !slices.Contains(final, key+".ckpt") || slices.Contains(final, key+".mlp") || slices.Contains(final, "fig6.csv") {
-		t.Errorf("after the kill the cache holds %q: want 2 networks with their metadata and %s.ckpt", final, key)
-	}
-	// What a kill inside atomicfile.Write leaves: a partial temporary file,
-	// older than the re-run.
-	stale := filepath.Join(dir, "."+key+".mlp.tmp123")
-	if err := os.WriteFile(stale, []byte("partial"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	old := time.Now().Add(-time.Minute)
-	os.Chtimes(stale, old, old)
+		if len(final) != 2+len(want) || slices.ContainsFunc(want, func(w string) bool { return !slices.Contains(final, w) }) ||
+			slices.Contains(final, key+".gob") || slices.Contains(final, "fig6.csv") {
+			t.Errorf("%v: after the stop the cache holds %q: want 2 networks and %q", sig, final, want)
+		}
+		// What a kill inside atomicfile.Write leaves: a partial temporary
+		// file, older than the re-run.
+		stale := filepath.Join(dir, "."+key+".gob.tmp123")
+		if err := os.WriteFile(stale, []byte("partial"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().Add(-time.Minute)
+		os.Chtimes(stale, old, old)
 
-	log := startChild(t, dir)()
-	for _, want := range []string{"hard: resuming after epoch 1 of 3 from " + key + ".ckpt",
-		"hard: removed the stale temporary file " + filepath.Base(stale),
-		"standard: loaded from the cache", "pgd: loaded from the cache"} {
-		if !strings.Contains(log, want) {
-			t.Errorf("re-run's log lacks %q:\n%s", want, log)
+		log := startChild(t, dir)()
+		for _, want := range []string{"MNIST hard training (K=3), seed 1: resuming after epoch 1 of 3 from " + key + ".ckpt",
+			"MNIST hard training (K=3), seed 1: removed the stale temporary file " + filepath.Base(stale),
+			"MNIST standard training, seed 1: read from the cache", "MNIST pgd training, seed 1: read from the cache"} {
+			if !strings.Contains(log, want) {
+				t.Errorf("%v: re-run's log lacks %q:\n%s", sig, want, log)
+			}
 		}
+		noTemporaryFiles(t, dir)
+		if sig == os.Kill {
+			waitRef()
+		}
+		sameFiles(t, ref, dir)
 	}
-	if left, _ := filepath.Glob(filepath.Join(dir, ".*.tmp*")); len(left) > 0 {
-		t.Errorf("temporary files left after the re-run: %q", left)
-	}
-	waitRef()
-	sameFiles(t, ref, dir)
 }
 
-// Two runs of the same study in two processes at once, into two cache
-// folders, give the same bytes.
-func TestSameSeedSameBytes(t *testing.T) {
+// Two processes that run the same study into one cache folder at once (a
+// notebook open in JupyterLab while make figures runs) train and evaluate
+// every network once: one computes, the other waits for it and reads its
+// result. The folder ends with the bytes a single process writes.
+func TestSharedCacheTwoProcesses(t *testing.T) {
 	skipWithoutMNIST(t)
-	a, b := t.TempDir(), t.TempDir()
-	waitA, waitB := startChild(t, a), startChild(t, b)
-	waitA()
-	waitB()
-	sameFiles(t, a, b)
+	shared, alone := t.TempDir(), t.TempDir()
+	waitA, waitB, waitAlone := startChild(t, shared), startChild(t, shared), startChild(t, alone)
+	outA, outB := waitA(), waitB()
+	waitAlone()
+	both := outA + outB
+	for _, m := range Methods {
+		training := map[Method]string{Standard: "standard training", PGD: "pgd training", Hard: "hard training (K=3)"}[m]
+		for _, line := range []string{"MNIST " + training + ", seed 1: epoch 1/3", fmt.Sprintf("MNIST %v seed 1: attacks: FGSM ε = 0:", m)} {
+			if n := strings.Count(both, line); n != 1 {
+				t.Errorf("%q logged %d times by the two processes, want once:\n%s\n%s", line, n, outA, outB)
+			}
+		}
+	}
+	t.Logf("%d waits for the other process's lock", strings.Count(both, ": waiting for process "))
+	noTemporaryFiles(t, shared)
+	sameFiles(t, alone, shared) // fig6.csv included: both processes wrote it, with the same rows
 }

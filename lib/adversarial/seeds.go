@@ -11,7 +11,7 @@ import (
 
 // SeedsEnv is the environment variable that, when set and not empty,
 // overrides the Seeds parameter of the notebooks that train networks (see
-// SelectSeeds and ParseSeeds): POINTWISE_SEEDS=3 trains every variant with
+// SelectSeeds and parseSeeds): POINTWISE_SEEDS=3 trains every variant with
 // the seeds 1, 2 and 3.
 const SeedsEnv = "POINTWISE_SEEDS"
 
@@ -19,12 +19,12 @@ const SeedsEnv = "POINTWISE_SEEDS"
 // weeks.
 const MaxSeeds = 100
 
-// ParseSeeds returns the seeds a POINTWISE_SEEDS value selects: "" means
+// parseSeeds returns the seeds a POINTWISE_SEEDS value selects: "" means
 // {1}; a count n, 1 to MaxSeeds, means 1, 2, …, n; a comma-separated list
 // such as "1,4,7" means those seeds (distinct, in the order given). Seed 1
 // comes first in every count, so a 3-seed run extends a one-seed run: the
 // cached seed-1 models and results are reused.
-func ParseSeeds(s string) ([]uint64, error) {
+func parseSeeds(s string) ([]uint64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return []uint64{1}, nil
@@ -58,11 +58,11 @@ func ParseSeeds(s string) ([]uint64, error) {
 }
 
 // SelectSeeds returns the seeds a notebook's Seeds parameter selects
-// (ParseSeeds), or those of the environment variable SeedsEnv when it is set
+// (parseSeeds), or those of the environment variable SeedsEnv when it is set
 // and not empty.
 func SelectSeeds(param string) ([]uint64, error) {
 	if v := os.Getenv(SeedsEnv); v != "" {
-		return ParseSeeds(v)
+		return parseSeeds(v)
 	}
-	return ParseSeeds(param)
+	return parseSeeds(param)
 }

@@ -29,15 +29,15 @@ func TestParseSeeds(t *testing.T) {
 		{"1,1", nil, "given twice"},
 		{"1,-2", nil, "not a non-negative integer"},
 	} {
-		got, err := ParseSeeds(tc.in)
+		got, err := parseSeeds(tc.in)
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Errorf("ParseSeeds(%q): error %v, want one containing %q", tc.in, err, tc.err)
+				t.Errorf("parseSeeds(%q): error %v, want one containing %q", tc.in, err, tc.err)
 			}
 			continue
 		}
 		if err != nil || !slices.Equal(got, tc.want) {
-			t.Errorf("ParseSeeds(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+			t.Errorf("parseSeeds(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
 		}
 	}
 	for _, tc := range []struct {
@@ -88,15 +88,15 @@ func TestSummarizeAndVerdicts(t *testing.T) {
 		{one(0.505), one(0.50), "about as robust as"},
 		{Stat{Mean: 0.53, Min: 0.45, Max: 0.60, Seeds: 3}, one(0.50), "about as robust as"},
 	} {
-		if got := Verdict("PGD-20", 0.1, tc.h, tc.p, one(0)); !strings.Contains(got, tc.want) {
-			t.Errorf("Verdict(%v, %v) = %q, want %q", tc.h, tc.p, got, tc.want)
+		if got := verdict("PGD-20", 0.1, tc.h, tc.p, one(0)); !strings.Contains(got, tc.want) {
+			t.Errorf("verdict(%v, %v) = %q, want %q", tc.h, tc.p, got, tc.want)
 		}
 	}
-	if got := GainVerdict(one(0.6), one(0.1), one(0.5), one(0.05)); !strings.Contains(got, "survives the ensemble") {
-		t.Errorf("GainVerdict of a kept gain: %q", got)
+	if got := gainVerdict(one(0.6), one(0.1), one(0.5), one(0.05)); !strings.Contains(got, "survives the ensemble") {
+		t.Errorf("gainVerdict of a kept gain: %q", got)
 	}
-	if got := GainVerdict(one(0.6), one(0.1), one(0.05), one(0.05)); !strings.Contains(got, "does not survive") {
-		t.Errorf("GainVerdict of a lost gain: %q", got)
+	if got := gainVerdict(one(0.6), one(0.1), one(0.05), one(0.05)); !strings.Contains(got, "does not survive") {
+		t.Errorf("gainVerdict of a lost gain: %q", got)
 	}
 }
 
@@ -107,10 +107,10 @@ func smallStudy(dir string, seeds []uint64) *Study {
 	return &Study{
 		Train: Data{"blobs", blobs(200, 1)}, Test: Data{"blobs", blobs(120, 2)},
 		Seeds: seeds, Config: cfg,
-		Eval:     Evaluator{Epsilons: []float64{0, 0.1, 0.3}, Steps: 5, BatchSize: 50},
-		Ensemble: EnsembleEvaluator{Epsilons: []float64{0, 0.1, 0.3}, Subset: 60, PGDSteps: 5, APGDSteps: 10, Targets: 2, SquareQueries: 30, BatchSize: 50},
+		Eval:     Evaluator{Epsilons: []float64{0, 0.1, 0.3}, Steps: 5},
+		Ensemble: EnsembleEvaluator{Epsilons: []float64{0, 0.1, 0.3}, Full: []float64{cfg.Epsilon}, Subset: 60, PGDSteps: 5, APGDSteps: 10, Targets: 2, SquareQueries: 30},
 		Audit:    Auditor{Subset: 60, Restarts: 2, APGDSteps: 10, SquareQueries: 30},
-		CacheDir: dir,
+		Runner:   &Runner{Dir: dir},
 	}
 }
 
@@ -185,12 +185,9 @@ func TestStudy(t *testing.T) {
 	}
 
 	// A second study reads everything from the cache, bit for bit.
-	var lines []string
 	s2 := smallStudy(dir, []uint64{1, 2})
-	s2.Reporter = func(string) (func(int, int, string), func(string, ...any)) {
-		return func(int, int, string) { t.Error("progress reported: something was computed again") },
-			func(f string, a ...any) { lines = append(lines, fmt.Sprintf(f, a...)) }
-	}
+	rec := &recorder{onUpdate: func(int, int) { t.Error("progress reported: something was computed again") }}
+	s2.Runner = runner(dir, rec)
 	rows2, _, err := s2.Rows(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -213,7 +210,7 @@ func TestStudy(t *testing.T) {
 			}
 		}
 	}
-	for _, l := range lines {
+	for _, l := range rec.lines {
 		if !strings.Contains(l, "cache") {
 			t.Errorf("log line %q: want only cache reads", l)
 		}
@@ -268,7 +265,7 @@ func TestStudy(t *testing.T) {
 }
 
 func TestEnsembleEvaluatorErrors(t *testing.T) {
-	m, err := (&Trainer{}).Train(context.Background(), small(Standard), Data{"blobs", blobs(100, 1)})
+	m, err := small(Standard).Train(context.Background(), nil, Data{"blobs", blobs(100, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,13 +282,13 @@ func TestEnsembleEvaluatorErrors(t *testing.T) {
 		{EnsembleEvaluator{SquareQueries: -3}, "Square queries -3 out of range"},
 		{EnsembleEvaluator{APGDSteps: MaxSteps + 1}, "APGD steps 1001 out of range"},
 	} {
-		if _, err := tc.ev.Evaluate(context.Background(), m, test); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := tc.ev.Evaluate(context.Background(), nil, m, test); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: error %v, want one containing %q", tc.ev, err, tc.want)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := (&EnsembleEvaluator{Epsilons: []float64{0.1}, SquareQueries: 5, APGDSteps: 2}).Evaluate(ctx, m, test); err == nil || !strings.Contains(err.Error(), "stopped") {
+	if _, err := (&EnsembleEvaluator{Epsilons: []float64{0.1}, SquareQueries: 5, APGDSteps: 2}).Evaluate(ctx, nil, m, test); err == nil || !strings.Contains(err.Error(), "stopped") {
 		t.Errorf("cancelled context: error %v, want one saying the ensemble stopped", err)
 	}
 }

@@ -7,9 +7,9 @@ import (
 	"strings"
 )
 
-// Select returns the rows with the given training and attack at ε (within
+// selectRows returns the rows with the given training and attack at ε (within
 // 1e-9) over n images (n = 0: any), one per seed, in the order of rows.
-func Select(rows []Row, training, attackName string, eps float64, n int) []Row {
+func selectRows(rows []Row, training, attackName string, eps float64, n int) []Row {
 	var out []Row
 	for _, r := range rows {
 		if r.Training == training && r.Attack == attackName && math.Abs(r.Epsilon-eps) < 1e-9 && (n == 0 || r.N == n) {
@@ -38,10 +38,10 @@ func (s Stat) String() string {
 	return fmt.Sprintf("%.1f%% (%.1f to %.1f, %d seeds)", 100*s.Mean, 100*s.Min, 100*s.Max, s.Seeds)
 }
 
-// Summarize returns the Stat of the rows Select picks, or an error naming
+// Summarize returns the Stat of the rows selectRows picks, or an error naming
 // what is missing.
 func Summarize(rows []Row, training, attackName string, eps float64, n int) (Stat, error) {
-	sel := Select(rows, training, attackName, eps, n)
+	sel := selectRows(rows, training, attackName, eps, n)
 	if len(sel) == 0 {
 		return Stat{}, fmt.Errorf("adversarial: no row for %s training under %s at ε = %g (n = %d)", training, attackName, eps, n)
 	}
@@ -78,10 +78,10 @@ func SubsetN(rows []Row) int {
 	return n
 }
 
-// FormatTable returns the mean accuracies in percent, one line per attack
+// formatTable returns the mean accuracies in percent, one line per attack
 // and training (in Methods' order) and one column per ε; n picks the rows'
-// image count per attack (0: any, as Select).
-func FormatTable(rows []Row, eps []float64, attacks []string, n map[string]int) (string, error) {
+// image count per attack (0: any, as selectRows).
+func formatTable(rows []Row, eps []float64, attacks []string, n map[string]int) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-22s", "training / attack")
 	for _, e := range eps {
@@ -105,11 +105,14 @@ func FormatTable(rows []Row, eps []float64, attacks []string, n map[string]int) 
 }
 
 // Seeds returns the distinct seeds of rows, in increasing order.
-func Seeds(rows []Row) []uint64 {
+func Seeds(rows []Row) []uint64 { return distinctSeeds(rows, func(r Row) uint64 { return r.Seed }) }
+
+// distinctSeeds returns the distinct seeds of rows, in increasing order.
+func distinctSeeds[R any](rows []R, seed func(R) uint64) []uint64 {
 	var s []uint64
 	for _, r := range rows {
-		if !slices.Contains(s, r.Seed) {
-			s = append(s, r.Seed)
+		if !slices.Contains(s, seed(r)) {
+			s = append(s, seed(r))
 		}
 	}
 	slices.Sort(s)

@@ -10,16 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
+	"pointwise/lib/attack"
 	"pointwise/lib/dataset"
-	"pointwise/lib/internal/atomicfile"
+	"pointwise/lib/internal/runcache"
 	"pointwise/lib/mlp"
 )
-
-// processStart is when this process loaded the package: a temporary file of
-// a cache file older than that was left by a run that was killed.
-var processStart = time.Now()
 
 // Streams of the PCG generators seeded by Config.Seed (the shuffling uses
 // mlp.Trainer's own stream, Seed).
@@ -28,29 +26,17 @@ const (
 	attackStream = 0xa77a_c4ed
 )
 
-// Trainer trains networks and keeps them in a cache directory. The zero value
-// trains without a cache and reports nothing.
-type Trainer struct {
-	// CacheDir is the directory holding trained networks (<key>.mlp with
-	// <key>.json) and checkpoints of runs in progress (<key>.ckpt). It is
-	// created if needed. If it is "", nothing is cached or checkpointed.
-	CacheDir string
-	// Progress, if non-nil, is called after every training step with the
-	// steps done, the steps in total (over all epochs) and a short status,
-	// the shape of figure.Progress.Update.
-	Progress func(done, total int, status string)
-	// Log, if non-nil, receives one line per epoch and per cache event (hit,
-	// resume, unusable file), the shape of figure.Progress.Log.
-	Log func(format string, args ...any)
-}
-
-// Model is a trained network and how it came to be.
+// Model is a trained network and how it came to be. Every evaluation of the
+// model seeds its attacks with the training's seed, Config.Seed: the one
+// seed rule of the package.
 type Model struct {
 	// Config is the resolved configuration (see Config.Resolve).
 	Config Config
 	// Data names the training data set.
 	Data string
-	// Key is the cache key (see Key).
+	// Key identifies the model in the cache, such as "mnist-hard-" and 16
+	// hex digits: it covers every setting, the package's format version and
+	// the training data.
 	Key string
 	// Net is the trained network: In() = the data's pixels, Out() = 10.
 	Net *mlp.Network[float32]
@@ -67,16 +53,22 @@ type Model struct {
 	TrainTime time.Duration
 }
 
-// modelMeta is the JSON file written beside a cached network.
-type modelMeta struct {
-	Format      int
-	Key         string
-	Config      Config
-	Data        string
-	Fingerprint string
-	Sizes       []int
-	History     []mlp.EpochStats
-	TrainTime   time.Duration
+// String describes the model in one line: its training, seed, whether it
+// was cached, its training time and its last epoch.
+func (m *Model) String() string {
+	s := fmt.Sprintf("%-8v seed %d cached %-5v trained in %6.1f s", m.Config.Method, m.Config.Seed, m.Cached, m.TrainTime.Seconds())
+	if n := len(m.History); n > 0 {
+		last := m.History[n-1]
+		s += fmt.Sprintf("; last epoch: loss %.3f, accuracy on its training inputs %.1f%%", last.Loss, 100*last.Accuracy)
+	}
+	return s
+}
+
+// trained is a cached model: what the training computed.
+type trained struct {
+	Net       *mlp.Network[float32]
+	History   []mlp.EpochStats
+	TrainTime time.Duration
 }
 
 // ckptMeta is the caller's part of a checkpoint.
@@ -87,69 +79,113 @@ type ckptMeta struct {
 	TrainTime time.Duration
 }
 
-func (t *Trainer) logf(format string, args ...any) {
-	if t.Log != nil {
-		t.Log(format, args...)
+// modelKey returns the cache key of the network that the resolved
+// configuration r trains on data with the given fingerprint.
+func modelKey(r Config, name, fingerprint string) (string, error) {
+	return keyOf(r, name, fingerprint).ID()
+}
+
+func keyOf(r Config, name, fingerprint string) runcache.Key {
+	return runcache.Key{Name: slug(name) + "-" + r.Method.String(), Version: formatVersion, Seed: r.Seed,
+		Settings: struct {
+			Config  Config
+			Classes int
+		}{r, dataset.Classes}, Data: []string{fingerprint}}
+}
+
+// label names a training on the data set named data for progress bars and
+// logs: the data set, the method, the head settings that differ from the
+// defaults, and the seed, such as "MNIST hard training (K=1, fixed heads),
+// seed 2".
+func (r Config) label(data string) string {
+	var diff []string
+	if h := r.Heads; r.Method == Hard {
+		if h.K != DefaultHeads {
+			diff = append(diff, fmt.Sprintf("K=%d", h.K))
+		}
+		if h.Scale != 1 {
+			diff = append(diff, fmt.Sprintf("head scale %g", h.Scale))
+		}
+		if h.Loss != attack.HeadCrossEntropy {
+			diff = append(diff, fmt.Sprintf("%v loss", h.Loss))
+		}
+		if h.Fixed {
+			diff = append(diff, "fixed heads")
+		}
 	}
+	s := data + " " + r.Method.String() + " training"
+	if len(diff) > 0 {
+		s += " (" + strings.Join(diff, ", ") + ")"
+	}
+	return fmt.Sprintf("%s, seed %d", s, r.Seed)
 }
 
-// Paths returns the files of the cached model with the given key in dir: the
-// network, its metadata and the checkpoint of a run in progress.
-func Paths(dir, key string) (net, meta, checkpoint string) {
-	base := filepath.Join(dir, key)
-	return base + ".mlp", base + ".json", base + ".ckpt"
-}
-
-// Train returns the network that cfg trains on data: from the cache if
-// CacheDir holds it, otherwise trained now, resuming from a checkpoint if
-// one exists, and then stored. It stops when ctx is done (a nil ctx never
-// is), leaving the last epoch's checkpoint. Errors name the setting, the epoch and batch, or the
-// file concerned; a training error also names the last good checkpoint, and
-// a network that went non-finite is never stored. Temporary files of this
-// model's cache files that a killed run left behind are removed.
-func (t *Trainer) Train(ctx context.Context, cfg Config, data Data) (*Model, error) {
-	r, err := cfg.Resolve()
+// Train returns the network that c trains on data, through r: from r's cache
+// when it holds it, otherwise trained now, resuming from the checkpoint of
+// an interrupted run if there is one, and then stored. During training a
+// checkpoint is written after every epoch. It stops when ctx is done (a nil
+// ctx never is), leaving the last epoch's checkpoint. Errors name the
+// setting, the epoch and batch, or the file concerned; a training error also
+// names the last good checkpoint, and a network that went non-finite is
+// never stored.
+func (c Config) Train(ctx context.Context, r *Runner, data Data) (*Model, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	rc, err := c.Resolve()
 	if err != nil {
 		return nil, err
 	}
 	if err := data.check("training"); err != nil {
 		return nil, err
 	}
-	fp := data.Fingerprint()
-	m := &Model{Config: r, Data: data.Name, Key: key("model", r, data.Name, fp, nil)}
-	sizes := append(append([]int{data.Split.Dim()}, r.Hidden...), dataset.Classes)
-	var netPath, metaPath, ckptPath string
-	if t.CacheDir != "" {
-		if err := os.MkdirAll(t.CacheDir, 0o755); err != nil {
-			return nil, fmt.Errorf("adversarial: cache directory: %w", err)
+	k := keyOf(rc, data.Name, data.fingerprint())
+	id, err := k.ID()
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{Config: rc, Data: data.Name, Key: id}
+	sizes := append(append([]int{data.Split.Dim()}, rc.Hidden...), dataset.Classes)
+	stem, _ := r.Stem(k)
+	ckpt := "" // the checkpoint of the run, removed once its network is stored
+	if stem != "" {
+		ckpt = stem + ".ckpt"
+	}
+	check := func(t trained) error {
+		if t.Net == nil || !slices.Equal(t.Net.Sizes(), sizes) {
+			return fmt.Errorf("the network does not have the sizes %v", sizes)
 		}
-		netPath, metaPath, ckptPath = Paths(t.CacheDir, m.Key)
-		// A run killed while writing one of this model's files left its
-		// temporary file, which nothing else would ever remove.
-		stale, err := atomicfile.Clean(t.CacheDir, m.Key, processStart)
-		for _, p := range stale {
-			t.logf("%v: removed the stale temporary file %s", r.Method, filepath.Base(p))
-		}
-		if err != nil {
-			return nil, fmt.Errorf("adversarial: cache directory: %w", err)
-		}
-		if _, err := os.Stat(netPath); err == nil {
-			if err := m.load(netPath, metaPath, fp, sizes); err != nil {
-				t.logf("%v: cached model unusable, training again: %v", r.Method, err)
-			} else {
-				m.Cached = true
-				t.logf("%v: loaded from the cache (%s)", r.Method, filepath.Base(netPath))
-				return m, nil
-			}
+		return checkFinite(t.Net)
+	}
+	t, cached, err := runcache.Task[trained]{Title: rc.label(data.Name), Key: k, Check: check,
+		Compute: func(ctx context.Context, rep Reporter) (trained, error) {
+			return m.train(ctx, rep, data, sizes, ckpt)
+		}}.Run(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	m.Net, m.History, m.TrainTime, m.Cached = t.Net, t.History, t.TrainTime, cached
+	// Once the network is stored, a checkpoint is stale: this run's, or one
+	// that a run killed after storing it left.
+	if ckpt != "" {
+		if err := os.Remove(ckpt); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("adversarial: removing the finished run's checkpoint: %w", err)
 		}
 	}
+	return m, nil
+}
 
+// train trains the network of m.Config on data, resuming from the
+// checkpoint at ckpt if there is a usable one and writing one there after
+// every epoch but the last ("" for none).
+func (m *Model) train(ctx context.Context, rep Reporter, data Data, sizes []int, ckpt string) (trained, error) {
+	r := m.Config
 	net, err := mlp.New[float32](sizes, mlp.ReLU, mlp.Identity)
 	if err != nil {
-		return nil, fmt.Errorf("adversarial: %w", err)
+		return trained{}, fmt.Errorf("adversarial: %w", err)
 	}
 	if err := net.Init(rand.New(rand.NewPCG(r.Seed, initStream)), mlp.He{}); err != nil {
-		return nil, fmt.Errorf("adversarial: %w", err)
+		return trained{}, fmt.Errorf("adversarial: %w", err)
 	}
 	opt := &mlp.Adam[float32]{LearningRate: r.LearningRate}
 	pcg := rand.NewPCG(r.Seed, attackStream)
@@ -157,18 +193,18 @@ func (t *Trainer) Train(ctx context.Context, cfg Config, data Data) (*Model, err
 		spent time.Duration
 		rng   []byte // the attack stream's state to restore, from a checkpoint
 	)
-	if ckptPath != "" {
-		if _, err := os.Stat(ckptPath); err == nil {
-			ck, meta, err := loadCheckpoint(ckptPath, m.Key, sizes, r.Epochs)
+	if ckpt != "" {
+		if _, err := os.Stat(ckpt); err == nil {
+			ck, meta, err := loadCheckpoint(ckpt, m.Key, sizes, r.Epochs)
 			if err == nil {
 				err = errors.Join(opt.UnmarshalBinary(ck.Optimizer), pcg.UnmarshalBinary(meta.RNG))
 			}
 			if err != nil {
-				t.logf("%v: checkpoint unusable, starting afresh: %v", r.Method, err)
+				rep.Log("checkpoint unusable, starting afresh: %v", err)
 				opt = &mlp.Adam[float32]{LearningRate: r.LearningRate}
 			} else {
 				net, m.Resumed, m.History, spent, rng = ck.Net, ck.Epoch, meta.History, meta.TrainTime, meta.RNG
-				t.logf("%v: resuming after epoch %d of %d from %s", r.Method, ck.Epoch, r.Epochs, filepath.Base(ckptPath))
+				rep.Log("resuming after epoch %d of %d from %s", ck.Epoch, r.Epochs, filepath.Base(ckpt))
 			}
 			pcg.Seed(r.Seed, attackStream)
 		}
@@ -177,14 +213,14 @@ func (t *Trainer) Train(ctx context.Context, cfg Config, data Data) (*Model, err
 	var perturb mlp.Perturber[float32]
 	if r.Method != Standard {
 		if perturb, err = newPerturber(net, r, rand.New(pcg), bs); err != nil {
-			return nil, err
+			return trained{}, err
 		}
 	}
 	// Building the perturber draws from the stream (the first heads), as it
 	// did at the start of the interrupted run: restore the state after it.
 	if rng != nil {
 		if err := pcg.UnmarshalBinary(rng); err != nil {
-			return nil, fmt.Errorf("adversarial: %w", err)
+			return trained{}, fmt.Errorf("adversarial: %w", err)
 		}
 	}
 	saved := m.Resumed // the epoch of the checkpoint on disk, 0 if none
@@ -194,84 +230,43 @@ func (t *Trainer) Train(ctx context.Context, cfg Config, data Data) (*Model, err
 		Start: m.Resumed, Context: ctx,
 		OnEpoch: func(s mlp.EpochStats) error {
 			m.History = append(m.History, s)
-			t.logf("%v epoch %d/%d: loss %.4f, training accuracy %.2f%% (%.1f s)",
-				r.Method, s.Epoch, r.Epochs, s.Loss, 100*s.Accuracy, time.Since(epochBegan).Seconds())
+			rep.Log("epoch %d/%d: loss %.4f, training accuracy %.2f%% (%.1f s)",
+				s.Epoch, r.Epochs, s.Loss, 100*s.Accuracy, time.Since(epochBegan).Seconds())
 			epochBegan = time.Now()
-			if ckptPath == "" || s.Epoch == r.Epochs {
+			if ckpt == "" || s.Epoch == r.Epochs {
 				return nil // the finished network is stored next
 			}
-			if err := saveCheckpoint(ckptPath, net, opt, pcg, ckptMeta{Key: m.Key, History: m.History,
+			if err := saveCheckpoint(ckpt, net, opt, pcg, ckptMeta{Key: m.Key, History: m.History,
 				TrainTime: spent + time.Since(began)}, s.Epoch); err != nil {
 				return err
 			}
 			saved = s.Epoch
 			return nil
 		},
-	}
-	if t.Progress != nil {
-		tr.Progress = func(p mlp.Progress) {
-			t.Progress((p.Epoch-1)*p.Steps+p.Step, p.Epochs*p.Steps, fmt.Sprintf("%v: epoch %d/%d, loss %.3f, accuracy %.1f%%",
+		Progress: func(p mlp.Progress) {
+			rep.Update((p.Epoch-1)*p.Steps+p.Step, p.Epochs*p.Steps, fmt.Sprintf("%v: epoch %d/%d, loss %.3f, accuracy %.1f%%",
 				r.Method, p.Epoch, p.Epochs, p.Loss, 100*p.Accuracy))
-		}
+		},
 	}
 	if _, err := tr.Train(net, data.Split.X, data.Split.Y); err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w: %v", err, context.Cause(ctx))
+		}
 		// Name what a re-run would resume from, so that a non-finite loss
 		// or an interruption says how much work is kept.
 		switch {
-		case ckptPath == "":
+		case ckpt == "":
 		case saved == 0:
 			err = fmt.Errorf("%w; no checkpoint was written", err)
 		default:
-			err = fmt.Errorf("%w; the last good checkpoint, of epoch %d, is %s", err, saved, ckptPath)
+			err = fmt.Errorf("%w; the last good checkpoint, of epoch %d, is %s", err, saved, ckpt)
 		}
-		return nil, fmt.Errorf("adversarial: training %v on %s: %w", r.Method, data.Name, err)
-	}
-	m.Net, m.TrainTime = net, spent+time.Since(began)
-	if netPath == "" {
-		return m, nil
+		return trained{}, fmt.Errorf("adversarial: training %v on %s: %w", r.Method, data.Name, err)
 	}
 	if err := checkFinite(net); err != nil { // mlp.Trainer checks too: never store a poisoned network
-		return nil, err
+		return trained{}, err
 	}
-	if err := net.Save(netPath); err != nil {
-		return nil, fmt.Errorf("adversarial: caching the model: %w", err)
-	}
-	meta, _ := json.MarshalIndent(modelMeta{Format: FormatVersion, Key: m.Key, Config: r, Data: data.Name,
-		Fingerprint: fp, Sizes: sizes, History: m.History, TrainTime: m.TrainTime}, "", "  ")
-	if err := writeFileAtomic(metaPath, meta); err != nil {
-		return nil, fmt.Errorf("adversarial: caching the model: %w", err)
-	}
-	if err := os.Remove(ckptPath); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("adversarial: removing the finished run's checkpoint: %w", err)
-	}
-	return m, nil
-}
-
-// load reads a cached model and checks that it is the one asked for.
-func (m *Model) load(netPath, metaPath, fingerprint string, sizes []int) error {
-	b, err := os.ReadFile(metaPath)
-	if err != nil {
-		return err
-	}
-	var meta modelMeta
-	if err := json.Unmarshal(b, &meta); err != nil {
-		return fmt.Errorf("metadata %s: %w", metaPath, err)
-	}
-	if meta.Format != FormatVersion || meta.Key != m.Key || meta.Fingerprint != fingerprint || !slices.Equal(meta.Sizes, sizes) {
-		return fmt.Errorf("metadata %s describes another model (format %d, key %s)", metaPath, meta.Format, meta.Key)
-	}
-	net, err := mlp.Load[float32](netPath)
-	if err != nil {
-		return err
-	}
-	if !slices.Equal(net.Sizes(), sizes) {
-		return fmt.Errorf("network %s has sizes %v, need %v", netPath, net.Sizes(), sizes)
-	}
-	if err := checkFinite(net); err != nil {
-		return fmt.Errorf("network %s: %w", netPath, err)
-	}
-	m.Net, m.History, m.TrainTime = net, meta.History, meta.TrainTime
-	return nil
+	return trained{Net: net, History: m.History, TrainTime: spent + time.Since(began)}, nil
 }
 
 func saveCheckpoint(path string, net *mlp.Network[float32], opt *mlp.Adam[float32], pcg *rand.PCG, meta ckptMeta, epoch int) error {

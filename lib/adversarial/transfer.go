@@ -2,13 +2,9 @@ package adversarial
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -67,102 +63,59 @@ type Transfer struct {
 	Epsilon float64
 	// Steps is the number of PGD steps, 1 to MaxSteps. If it is 0, it is 20.
 	Steps int
-	// BatchSize is the number of images attacked together, 1 to MaxBatch.
-	// If it is 0, it is 500. With the same Seed and BatchSize the
-	// adversarial images are those of Evaluator's PGD at the same ε.
-	BatchSize int
-	// Seed seeds PGD's random starts (the stream restarts for every
-	// source).
-	Seed uint64
-	// CacheDir, if not "", keeps the result in a JSON file
-	// transfer-<data>-<hash>.json, the hash covering every setting above,
-	// the networks' names and cache keys and the test data.
-	CacheDir string
-	// Progress, if non-nil, is called after every batch with the batches
-	// done, the total and a short status (figure.Progress.Update's shape).
-	Progress func(done, total int, status string)
-	// Log, if non-nil, receives one line per source (figure.Progress.Log's
-	// shape).
-	Log func(format string, args ...any)
 }
 
-type transferDoc struct {
-	Format    int
-	Epsilon   float64
-	Steps     int
-	BatchSize int
-	Seed      uint64
-	Names     []string
-	Keys      []string
-	Test      string
-}
-
-// Evaluate returns the transfer matrix of the networks on the test data:
-// first one CleanSource row per target (clean accuracy), then for every
-// source, in order, one row per target, in order. The networks need keys
-// (from Trainer.Train) when CacheDir is set, and distinct names. It stops
+// Evaluate returns the transfer matrix of the networks on the test data,
+// through r (read from its cache when it holds it): first one CleanSource
+// row per target (clean accuracy), then for every source, in order, one row
+// per target, in order. The networks need distinct names. The attack's
+// random starts are seeded with the first network's training seed, the
+// stream restarting for every source: with the seed of the source, its
+// adversarial images are those of Evaluator's PGD at the same ε. It stops
 // when ctx is done (a nil ctx never is).
-func (t *Transfer) Evaluate(ctx context.Context, models []Named, test Data) ([]TransferRow, error) {
+func (t *Transfer) Evaluate(ctx context.Context, r *Runner, models []Named, test Data) ([]TransferRow, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	if !(t.Epsilon > 0 && t.Epsilon <= 1) {
 		return nil, fmt.Errorf("adversarial: transfer epsilon %v out of range: need 0 < ε ≤ 1", t.Epsilon)
 	}
-	steps, bs := t.Steps, t.BatchSize
-	if steps == 0 {
-		steps = DefaultEvalSteps
-	}
-	if bs == 0 {
-		bs = DefaultEvalBatch
-	}
-	if steps < 1 || steps > MaxSteps {
-		return nil, fmt.Errorf("adversarial: transfer steps %d out of range: need 1 to %d (0 means %d)", steps, MaxSteps, DefaultEvalSteps)
-	}
-	if bs < 1 || bs > MaxBatch {
-		return nil, fmt.Errorf("adversarial: transfer batch size %d out of range: need 1 to %d (0 means %d)", bs, MaxBatch, DefaultEvalBatch)
+	steps, err := stepsOf(t.Steps, "transfer")
+	if err != nil {
+		return nil, err
 	}
 	if len(models) == 0 {
 		return nil, errors.New("adversarial: no networks for a transfer matrix: need at least one")
 	}
-	if err := test.check("test"); err != nil {
-		return nil, err
-	}
-	doc := transferDoc{Format: FormatVersion, Epsilon: t.Epsilon, Steps: steps, BatchSize: bs, Seed: t.Seed, Test: test.Fingerprint()}
+	var names, data []string
 	for i, m := range models {
-		switch {
-		case m.Name == "" || m.Name == CleanSource:
+		if m.Name == "" || m.Name == CleanSource {
 			return nil, fmt.Errorf("adversarial: network %d named %q: need a name other than \"\" and %q", i, m.Name, CleanSource)
-		case m.Model == nil || m.Model.Net == nil:
-			return nil, fmt.Errorf("adversarial: network %q without a network: need one from Trainer.Train", m.Name)
-		case m.Model.Net.In() != test.Split.Dim():
-			return nil, fmt.Errorf("adversarial: network %q has %d inputs for test images of %d pixels", m.Name, m.Model.Net.In(), test.Split.Dim())
 		}
-		for _, o := range models[:i] {
-			if o.Name == m.Name {
-				return nil, fmt.Errorf("adversarial: two networks named %q: need distinct names", m.Name)
-			}
+		if err := needModel(m.Model, fmt.Sprintf("network %q", m.Name), test); err != nil {
+			return nil, err
 		}
-		if t.CacheDir != "" && m.Model.Key == "" {
-			return nil, fmt.Errorf("adversarial: network %q has no cache key: need one from Trainer.Train to cache its transfer results", m.Name)
+		if slices.Contains(names, m.Name) {
+			return nil, fmt.Errorf("adversarial: two networks named %q: need distinct names", m.Name)
 		}
-		doc.Names, doc.Keys = append(doc.Names, m.Name), append(doc.Keys, m.Model.Key)
+		names, data = append(names, m.Name), append(data, m.Model.Key)
 	}
-	var cachePath string
-	if t.CacheDir != "" {
-		b, _ := json.Marshal(doc)
-		sum := sha256.Sum256(b)
-		cachePath = filepath.Join(t.CacheDir, "transfer-"+slug(test.Name)+"-"+hex.EncodeToString(sum[:8])+".json")
-		if rows, err := readTransferRows(cachePath); err == nil {
-			t.logf("transfer matrix read from the cache (%s)", filepath.Base(cachePath))
-			return rows, nil
-		} else if !errors.Is(err, os.ErrNotExist) {
-			t.logf("cached transfer matrix unusable, evaluating again: %v", err)
-		}
-	}
+	seed := models[0].Model.Config.Seed
+	settings := struct {
+		Epsilon      float64
+		Steps, Batch int
+		Names        []string
+	}{t.Epsilon, steps, EvalBatch, names}
+	rows, _, err := run(ctx, r, "transfer matrix", "transfer-"+slug(test.Name), seed, settings, append(data, test.fingerprint()), nil,
+		func(ctx context.Context, rep Reporter) ([]TransferRow, error) {
+			return t.evaluate(ctx, rep, models, test, steps, seed)
+		})
+	return rows, err
+}
 
-	n, in := test.Split.N, test.Split.Dim()
-	bs = min(bs, n)
+func (t *Transfer) evaluate(ctx context.Context, rep Reporter, models []Named, test Data, steps int, seed uint64) ([]TransferRow, error) {
+	n := test.Split.N
+	bs := min(EvalBatch, n)
 	tapes := make([]*mlp.Tape[float32], len(models))
 	clean := make([][]bool, len(models)) // clean[target][i]: target classifies image i correctly
 	for j, m := range models {
@@ -171,11 +124,11 @@ func (t *Transfer) Evaluate(ctx context.Context, models []Named, test Data) ([]T
 			return nil, fmt.Errorf("adversarial: %w", err)
 		}
 		tapes[j], clean[j] = tp, make([]bool, n)
-		for s := 0; s < n; s += bs {
-			k := min(bs, n-s)
-			if err := correctRows(clean[j][s:s+k], tp, test.Split.X[s*in:(s+k)*in], test.Split.Y[s:s+k]); err != nil {
-				return nil, err
-			}
+		err = batches(ctx, test, n, "clean accuracy of "+m.Name, func(s int, x []float32, y []int) error {
+			return correctRows(clean[j][s:s+len(y)], tp, x, y)
+		}, func(int, int) {})
+		if err != nil {
+			return nil, err
 		}
 	}
 	name := test.Name
@@ -189,30 +142,24 @@ func (t *Transfer) Evaluate(ctx context.Context, models []Named, test Data) ([]T
 		}
 		rows = append(rows, TransferRow{Dataset: name, Source: CleanSource, Target: m.Name, Accuracy: float64(c) / float64(n), N: n})
 	}
-	batches := (n + bs - 1) / bs
-	total, done := len(models)*batches, 0
-	adv := make([]float32, bs*in)
+	adv := make([]float32, bs*test.Split.Dim())
 	ok := make([]bool, bs)
-	for _, src := range models {
+	for i, src := range models {
 		began := time.Now()
 		ce, err := attack.NewCrossEntropy(src.Model.Net, bs)
 		if err != nil {
 			return nil, fmt.Errorf("adversarial: %w", err)
 		}
-		pgd := &attack.PGD[float32]{Objective: ce, Norm: attack.LInf, Epsilon: t.Epsilon, Steps: steps, Seed: t.Seed}
+		pgd := &attack.PGD[float32]{Objective: ce, Norm: attack.LInf, Epsilon: t.Epsilon, Steps: steps, Seed: seed}
 		correct := make([]int, len(models))
-		for s := 0; s < n; s += bs {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("adversarial: transfer stopped at source %q: %w", src.Name, err)
-			}
-			k := min(bs, n-s)
-			x, y := test.Split.X[s*in:(s+k)*in], test.Split.Y[s:s+k]
-			if err := pgd.Perturb(adv[:k*in], x, y, k); err != nil {
-				return nil, fmt.Errorf("adversarial: PGD on %q at ε = %g, test images %d to %d: %w", src.Name, t.Epsilon, s, s+k-1, err)
+		err = batches(ctx, test, n, fmt.Sprintf("PGD on %q at ε = %g", src.Name, t.Epsilon), func(s int, x []float32, y []int) error {
+			k := len(y)
+			if err := pgd.Perturb(adv[:len(x)], x, y, k); err != nil {
+				return err
 			}
 			for j := range models {
-				if err := correctRows(ok[:k], tapes[j], adv[:k*in], y); err != nil {
-					return nil, err
+				if err := correctRows(ok[:k], tapes[j], adv[:len(x)], y); err != nil {
+					return err
 				}
 				for i, o := range ok[:k] {
 					if o && clean[j][s+i] {
@@ -220,34 +167,21 @@ func (t *Transfer) Evaluate(ctx context.Context, models []Named, test Data) ([]T
 					}
 				}
 			}
-			done++
-			if t.Progress != nil {
-				t.Progress(done, total, fmt.Sprintf("adversarial images of %s at ε = %g", src.Name, t.Epsilon))
-			}
+			return nil
+		}, func(b, total int) {
+			rep.Update(i*total+b, len(models)*total, fmt.Sprintf("adversarial images of %s at ε = %g", src.Name, t.Epsilon))
+		})
+		if err != nil {
+			return nil, err
 		}
 		for j, m := range models {
 			rows = append(rows, TransferRow{Dataset: name, Source: src.Name, Target: m.Name, Epsilon: t.Epsilon,
 				Accuracy: float64(correct[j]) / float64(n), N: n})
 		}
-		t.logf("source %s: %s at ε = %g crafted on %d images and classified by %d networks (%.1f s)",
+		rep.Log("source %s: %s at ε = %g crafted on %d images and classified by %d networks (%.1f s)",
 			src.Name, AttackPGD(steps), t.Epsilon, n, len(models), time.Since(began).Seconds())
 	}
-	if cachePath != "" {
-		if err := os.MkdirAll(t.CacheDir, 0o755); err != nil {
-			return nil, fmt.Errorf("adversarial: cache directory: %w", err)
-		}
-		b, _ := json.MarshalIndent(rows, "", "  ")
-		if err := writeFileAtomic(cachePath, b); err != nil {
-			return nil, fmt.Errorf("adversarial: caching the transfer matrix: %w", err)
-		}
-	}
 	return rows, nil
-}
-
-func (t *Transfer) logf(format string, args ...any) {
-	if t.Log != nil {
-		t.Log(format, args...)
-	}
 }
 
 // correctRows sets ok[i] to whether the network of tp classifies row i of x
@@ -263,21 +197,6 @@ func correctRows(ok []bool, tp *mlp.Tape[float32], x []float32, labels []int) er
 		ok[i] = numeric.Argmax(z[i*c:(i+1)*c]) == y
 	}
 	return nil
-}
-
-func readTransferRows(path string) ([]TransferRow, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var rows []TransferRow
-	if err := json.Unmarshal(b, &rows); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("%s: no rows", path)
-	}
-	return rows, nil
 }
 
 // TransferAccuracyOf returns the accuracy of the row with the given source

@@ -62,11 +62,11 @@ func ReadAuditCSV(path string) ([]AuditSummary, error) {
 // accuracies compared when that is more.
 func margin(a, b Stat) float64 { return max(0.01, a.Spread(), b.Spread()) }
 
-// Verdict compares hard (h) with PGD (p) training under one attack at ε,
+// verdict compares hard (h) with PGD (p) training under one attack at ε,
 // in one sentence that quotes the spread over seeds when there are several:
 // differences within margin (1 point or the seeds' spread) are "about as
 // robust as".
-func Verdict(attackName string, eps float64, h, p, s Stat) string {
+func verdict(attackName string, eps float64, h, p, s Stat) string {
 	d := h.Mean - p.Mean
 	verdict := "about as robust as"
 	switch m := margin(h, p); {
@@ -79,10 +79,10 @@ func Verdict(attackName string, eps float64, h, p, s Stat) string {
 		attackName, eps, h, verdict, p, 100*d, s)
 }
 
-// GainVerdict says in words whether hard training's gain over standard
+// gainVerdict says in words whether hard training's gain over standard
 // training under PGD (h − s) survives the ensemble (he − se): it survives
 // when the ensemble's gain exceeds margin (1 point or the seeds' spread).
-func GainVerdict(h, s, he, se Stat) string {
+func gainVerdict(h, s, he, se Stat) string {
 	g, ge := h.Mean-s.Mean, he.Mean-se.Mean
 	kept := ""
 	if g > 0 {

@@ -4,19 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
 	"unicode"
 
 	"pointwise/lib/dataset"
-	"pointwise/lib/internal/atomicfile"
 )
-
-// FormatVersion is part of every cache key: raising it when the training
-// code changes what it computes makes old cache entries unreachable.
-const FormatVersion = 1
 
 // Data is a labelled data set split with the name that identifies it in
 // cache keys and CSV rows.
@@ -51,9 +45,9 @@ func (d Data) check(what string) error {
 	return nil
 }
 
-// Fingerprint returns the SHA-256, in hex, of the data's name, shape,
+// fingerprint returns the SHA-256, in hex, of the data's name, shape,
 // pixels (as float32 bits) and labels: equal fingerprints mean equal data.
-func (d Data) Fingerprint() string {
+func (d Data) fingerprint() string {
 	h := sha256.New()
 	s := d.Split
 	var buf [8]byte
@@ -85,37 +79,6 @@ func (d Data) Fingerprint() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// keyDoc is what a cache key hashes.
-type keyDoc struct {
-	Format  int
-	Kind    string
-	Config  Config
-	Data    string
-	Extra   any `json:",omitempty"`
-	Classes int
-}
-
-// Key returns the cache key of the network that cfg trains on data: a
-// readable prefix (data set and method) and 16 hex digits of the SHA-256 of
-// FormatVersion, the resolved settings and the data's Fingerprint. It
-// returns an error if cfg does not resolve.
-func Key(cfg Config, data Data) (string, error) {
-	r, err := cfg.Resolve()
-	if err != nil {
-		return "", err
-	}
-	return key("model", r, data.Name, data.Fingerprint(), nil), nil
-}
-
-func key(kind string, r Config, name, fingerprint string, extra any) string {
-	doc, err := json.Marshal(keyDoc{Format: FormatVersion, Kind: kind, Config: r.keyForm(), Data: fingerprint, Extra: extra, Classes: dataset.Classes})
-	if err != nil {
-		panic(err) // plain structs of numbers and strings always encode
-	}
-	sum := sha256.Sum256(doc)
-	return fmt.Sprintf("%s-%s-%s", slug(name), r.Method, hex.EncodeToString(sum[:8]))
-}
-
 // slug lower-cases name and keeps letters and digits, for file names.
 func slug(name string) string {
 	var b strings.Builder
@@ -129,6 +92,3 @@ func slug(name string) string {
 	}
 	return b.String()
 }
-
-// writeFileAtomic writes a cache file; see package atomicfile.
-func writeFileAtomic(path string, data []byte) error { return atomicfile.Write(path, data) }
