@@ -27,6 +27,8 @@ const (
 var Methods = []Method{Standard, PGD, Hard}
 
 // String returns the name used in files and CSVs: "standard", "pgd", "hard".
+// (Its switch is this type's table of names, like other packages' String
+// methods: alike in shape, with no logic to share.)
 func (m Method) String() string {
 	switch m {
 	case Standard:

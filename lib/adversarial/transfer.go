@@ -213,6 +213,9 @@ func TransferAccuracyOf(rows []TransferRow, source, target string) (float64, boo
 
 // ReadTransferCSV reads rows from a CSV file with the header TransferColumns
 // (in any order; other columns are ignored), such as ext2.csv.
+//
+// It reads like ReadAblationCSV through readTable; the row loops only look
+// alike, each parsing its own columns into its own row type.
 func ReadTransferCSV(path string) ([]TransferRow, error) {
 	recs, col, err := readTable(path, TransferColumns)
 	if err != nil {

@@ -73,7 +73,8 @@ const (
 	L2
 )
 
-// String returns "Linf" or "L2".
+// String returns "Linf" or "L2". (Like the package's other enums, its names
+// are a switch: a table per type, not logic to share.)
 func (p Norm) String() string {
 	switch p {
 	case LInf:

@@ -477,6 +477,8 @@ func (s *AuditSettings[T]) defaults() error {
 	case s.GradientSamples < 0:
 		return fmt.Errorf("attack: audit GradientSamples = %d out of range: need ≥ 1 (0 means %d)", s.GradientSamples, DefaultAuditGradSamples)
 	}
+	// def is a four-line closure as in adversarial's EnsembleSettings; not
+	// worth an exported helper across the two packages.
 	def := func(p *int, v int) {
 		if *p == 0 {
 			*p = v

@@ -33,6 +33,36 @@ func checkPerturb[T mlp.Float](dst, x []T, labels []int, n int) (int, error) {
 	return len(x) / n, nil
 }
 
+// checkLabels reports the first label outside [0, classes).
+func checkLabels(labels []int, classes int) error {
+	for i, y := range labels {
+		if y < 0 || y >= classes {
+			return fmt.Errorf("attack: label %d of sample %d out of range: need 0 to %d", y, i, classes-1)
+		}
+	}
+	return nil
+}
+
+// checkGradient reports a gradient dx too short for n rows of in inputs.
+func checkGradient[T mlp.Float](dx []T, n, in int) error {
+	if len(dx) < n*in {
+		return fmt.Errorf("attack: gradient length %d shorter than n = %d × input width %d", len(dx), n, in)
+	}
+	return nil
+}
+
+// unmoved returns dst and x cut to their first m inputs, the batch, and
+// whether the attack is done: for eps = 0 the ball is the point x itself,
+// so x is copied into dst and nothing is left to search.
+func unmoved[T mlp.Float](dst, x []T, m int, eps float64) (dstM, xM []T, done bool) {
+	dst, x = dst[:m], x[:m]
+	if eps == 0 {
+		copy(dst, x)
+		return dst, x, true
+	}
+	return dst, x, false
+}
+
 // checkUnit reports the first input that is not finite or not in [0, 1].
 func checkUnit[T mlp.Float](x []T) error {
 	for j, v := range x {

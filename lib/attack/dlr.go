@@ -217,8 +217,8 @@ func (o *LogitObjective[T]) TargetRank(x []T, n, r int) error {
 // Gradient implements Objective.
 func (o *LogitObjective[T]) Gradient(dx []T, loss []float64, x []T, labels []int, n int) error {
 	in := o.model.In()
-	if len(dx) < n*in {
-		return fmt.Errorf("attack: gradient length %d shorter than n = %d × input width %d", len(dx), n, in)
+	if err := checkGradient(dx, n, in); err != nil {
+		return err
 	}
 	if err := o.eval(loss, x, labels, n); err != nil {
 		return err

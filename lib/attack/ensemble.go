@@ -125,10 +125,8 @@ func (e *Ensemble[T]) Perturb(dst, x []T, labels []int, n int) error {
 		return fmt.Errorf("attack: Ensemble model input width %d does not match the input width %d", e.Model.In(), in)
 	}
 	c := e.Model.Out()
-	for i, y := range labels {
-		if y < 0 || y >= c {
-			return fmt.Errorf("attack: label %d of sample %d out of range: need 0 to %d", y, i, c-1)
-		}
+	if err := checkLabels(labels, c); err != nil {
+		return err
 	}
 	x, dst = x[:n*in], dst[:n*in]
 	copy(dst, x)

@@ -51,9 +51,8 @@ func (a *FGSM[T]) Perturb(dst, x []T, labels []int, n int) error {
 	if err := checkEpsilon(a.Epsilon, LInf); err != nil {
 		return err
 	}
-	x, dst = x[:n*in], dst[:n*in]
-	if a.Epsilon == 0 {
-		copy(dst, x)
+	dst, x, done := unmoved(dst, x, n*in, a.Epsilon)
+	if done {
 		return nil
 	}
 	if err := setReference(a.Objective, x, n); err != nil {

@@ -186,8 +186,8 @@ func (o *RandomHeads[T]) SetReference(x []T, n int) error {
 // row and loss[:n] (if loss is non-nil) the values J(x_i, y_i).
 func (o *RandomHeads[T]) Gradient(dx []T, loss []float64, x []T, labels []int, n int) error {
 	in := o.net.In()
-	if len(dx) < n*in {
-		return fmt.Errorf("attack: gradient length %d shorter than n = %d × input width %d", len(dx), n, in)
+	if err := checkGradient(dx, n, in); err != nil {
+		return err
 	}
 	if err := o.eval(loss, x, labels, n); err != nil {
 		return err
@@ -293,12 +293,7 @@ func checkObjective[T mlp.Float](loss []float64, x []T, labels []int, n, in, cla
 	if loss != nil && len(loss) < n {
 		return fmt.Errorf("attack: loss length %d shorter than n = %d", len(loss), n)
 	}
-	for i, y := range labels {
-		if y < 0 || y >= classes {
-			return fmt.Errorf("attack: label %d of sample %d out of range: need 0 to %d", y, i, classes-1)
-		}
-	}
-	return nil
+	return checkLabels(labels, classes)
 }
 
 // copyPredictions copies the n predicted classes of the last evaluation,

@@ -184,9 +184,8 @@ func (a *PGD[T]) Perturb(dst, x []T, labels []int, n int) error {
 	if err := a.check(); err != nil {
 		return err
 	}
-	x, dst = x[:n*in], dst[:n*in]
-	if a.Epsilon == 0 {
-		copy(dst, x)
+	dst, x, done := unmoved(dst, x, n*in, a.Epsilon)
+	if done {
 		return nil
 	}
 	obj := a.Objective

@@ -60,9 +60,8 @@ func (a *RandomNoise[T]) Perturb(dst, x []T, labels []int, n int) error {
 	if err := checkEpsilon(a.Epsilon, LInf); err != nil {
 		return err
 	}
-	x, dst = x[:n*in], dst[:n*in]
-	if a.Epsilon == 0 {
-		copy(dst, x)
+	dst, x, done := unmoved(dst, x, n*in, a.Epsilon)
+	if done {
 		return nil
 	}
 	rnd := stream(&a.rnd, a.Rand, a.Seed)

@@ -139,6 +139,7 @@ func squareP(pInit float64, it, queries int, rescale bool) float64 {
 	if rescale {
 		it = int(float64(it) / float64(queries) * 10000)
 	}
+	// The schedule is AutoAttack's table of constants, kept as written.
 	switch {
 	case it <= 10:
 		return pInit
@@ -209,10 +210,8 @@ func (a *Square[T]) Perturb(dst, x []T, labels []int, n int) error {
 		return err
 	}
 	classes := a.Model.Out()
-	for i, y := range labels {
-		if y < 0 || y >= classes {
-			return fmt.Errorf("attack: label %d of sample %d out of range: need 0 to %d", y, i, classes-1)
-		}
+	if err := checkLabels(labels, classes); err != nil {
+		return err
 	}
 	x, dst = x[:n*in], dst[:n*in]
 	copy(dst, x)

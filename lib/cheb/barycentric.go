@@ -105,18 +105,26 @@ func (e *baryEval) node(x float64) int {
 func (e *baryEval) nodePoly(x float64) (frac float64, exp int) {
 	p := 1.0
 	for _, xk := range e.x {
-		f := e.c * (x - xk)
-		if a := math.Abs(f); a < 0x1p-400 || a > 0x1p400 {
-			var fe int
-			f, fe = math.Frexp(f)
-			exp += fe
-		}
-		p *= f
-		if a := math.Abs(p); a < 0x1p-500 || a > 0x1p500 {
-			var pe int
-			p, pe = math.Frexp(p)
-			exp += pe
-		}
+		p, exp = mulScaled(p, exp, e.c*(x-xk))
+	}
+	return p, exp
+}
+
+// mulScaled returns p·f as frac·2^exp, for a running product p·2^exp: f is
+// split by math.Frexp only outside [2^-400, 2^400] and the product only
+// outside [2^-500, 2^500], so that neither overflows nor underflows and
+// the common case multiplies alone.
+func mulScaled(p float64, exp int, f float64) (frac float64, e int) {
+	if a := math.Abs(f); a < 0x1p-400 || a > 0x1p400 {
+		var fe int
+		f, fe = math.Frexp(f)
+		exp += fe
+	}
+	p *= f
+	if a := math.Abs(p); a < 0x1p-500 || a > 0x1p500 {
+		var pe int
+		p, pe = math.Frexp(p)
+		exp += pe
 	}
 	return p, exp
 }
@@ -153,17 +161,7 @@ func (e *baryEval) value(y []float64, x float64) float64 {
 			return y[j]
 		}
 		s += w[j] * y[j] / f
-		if a := math.Abs(f); a < 0x1p-400 || a > 0x1p400 {
-			var fe int
-			f, fe = math.Frexp(f)
-			le += fe
-		}
-		lf *= f
-		if a := math.Abs(lf); a < 0x1p-500 || a > 0x1p500 {
-			var pe int
-			lf, pe = math.Frexp(lf)
-			le += pe
-		}
+		lf, le = mulScaled(lf, le, f)
 	}
 	if math.IsInf(s, 0) || math.IsNaN(s) {
 		if !math.IsNaN(x) && !math.IsInf(x, 0) {

@@ -29,6 +29,8 @@ func GridKinds() []GridKind { return []GridKind{Equispaced, Random, Chebyshev, L
 
 // String returns the grid's name as written in figure CSVs: "equispaced",
 // "random", "chebyshev" or "lobatto".
+// (Its switch is this type's table of names, like other packages' String
+// methods: alike in shape, with no logic to share.)
 func (k GridKind) String() string {
 	switch k {
 	case Equispaced:
@@ -91,15 +93,9 @@ func checkGrid(dst []float64, n int, dom Domain) error {
 // which is exactly antisymmetric, x_{n-1-j} = -x_j (as in Chebfun); then
 // mapped to dom by Domain.FromUnit.
 func ChebyshevPoints(dst []float64, n int, dom Domain) ([]float64, error) {
-	if err := checkGrid(dst, n, dom); err != nil {
-		return nil, err
-	}
-	dst = reuse(dst, n)
-	for j := range dst {
-		dst[j] = math.Sin(math.Pi * float64(2*j-n+1) / float64(2*n))
-	}
-	mapGrid(dst, dom)
-	return dst, nil
+	return unitGrid(dst, n, dom, func(j int) float64 {
+		return math.Sin(math.Pi * float64(2*j-n+1) / float64(2*n))
+	})
 }
 
 // LobattoPoints stores the n Chebyshev points of the second kind on dom in
@@ -111,19 +107,12 @@ func ChebyshevPoints(dst []float64, n int, dom Domain) ([]float64, error) {
 // exactly antisymmetric and with x_0 = a, x_{n-1} = b exactly. For n = 1 the
 // single point is the midpoint (Chebfun's convention).
 func LobattoPoints(dst []float64, n int, dom Domain) ([]float64, error) {
-	if err := checkGrid(dst, n, dom); err != nil {
-		return nil, err
-	}
-	dst = reuse(dst, n)
-	if n == 1 {
-		dst[0] = 0
-	} else {
-		for j := range dst {
-			dst[j] = math.Sin(math.Pi * float64(2*j-n+1) / float64(2*(n-1)))
+	return unitGrid(dst, n, dom, func(j int) float64 {
+		if n == 1 {
+			return 0
 		}
-	}
-	mapGrid(dst, dom)
-	return dst, nil
+		return math.Sin(math.Pi * float64(2*j-n+1) / float64(2*(n-1)))
+	})
 }
 
 // EquispacedPoints stores n equally spaced points on dom, end points
@@ -131,16 +120,25 @@ func LobattoPoints(dst []float64, n int, dom Domain) ([]float64, error) {
 // x_j = (2j - n + 1)/(n - 1), exactly antisymmetric, then mapped to dom. For
 // n = 1 the single point is the midpoint.
 func EquispacedPoints(dst []float64, n int, dom Domain) ([]float64, error) {
+	return unitGrid(dst, n, dom, func(j int) float64 {
+		if n == 1 {
+			return 0
+		}
+		return float64(2*j-n+1) / float64(n-1)
+	})
+}
+
+// unitGrid stores x_j = unit(j), j = 0, ..., n-1, points of [-1, 1], in dst
+// (nil allocates), maps them to dom by mapGrid and returns dst. It returns
+// an error if n < 1, a non-nil dst does not have length n, or dom is
+// invalid.
+func unitGrid(dst []float64, n int, dom Domain, unit func(j int) float64) ([]float64, error) {
 	if err := checkGrid(dst, n, dom); err != nil {
 		return nil, err
 	}
 	dst = reuse(dst, n)
-	if n == 1 {
-		dst[0] = 0
-	} else {
-		for j := range dst {
-			dst[j] = float64(2*j-n+1) / float64(n-1)
-		}
+	for j := range dst {
+		dst[j] = unit(j)
 	}
 	mapGrid(dst, dom)
 	return dst, nil

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"pointwise/lib/internal/numeric"
 )
 
 // lebesgue evaluates the Lebesgue function of distinct nodes x, using the
@@ -158,28 +160,11 @@ func maxOnGap(f func(float64) float64, lo, hi float64) (fmax, xmax float64) {
 	return fmax, xmax
 }
 
-// goldenMax maximises f on [l, r] by golden-section search (Kiefer 1953)
-// until the bracket is 1e-12 of scale, and returns the better of the two
-// final probes. A quadratic maximum is then located to 1e-12 and its value
-// is exact to rounding; the iteration cap guards against a bracket that can
+// goldenMax maximises f on [l, r] by golden-section search until the
+// bracket is 1e-12 of scale, and returns the better of the two final
+// probes. A quadratic maximum is then located to 1e-12 and its value is
+// exact to rounding; the cap of 200 steps guards against a bracket that can
 // no longer shrink in floating point.
 func goldenMax(f func(float64) float64, l, r, scale float64) (xmax, fmax float64) {
-	const invPhi = 0.6180339887498949
-	x1, x2 := r-invPhi*(r-l), l+invPhi*(r-l)
-	f1, f2 := f(x1), f(x2)
-	for it := 0; it < 200 && r-l > 1e-12*scale; it++ {
-		if f1 >= f2 {
-			r, x2, f2 = x2, x1, f1
-			x1 = r - invPhi*(r-l)
-			f1 = f(x1)
-		} else {
-			l, x1, f1 = x1, x2, f2
-			x2 = l + invPhi*(r-l)
-			f2 = f(x2)
-		}
-	}
-	if f1 >= f2 {
-		return x1, f1
-	}
-	return x2, f2
+	return numeric.GoldenMax(f, l, r, 1e-12*scale, 200)
 }

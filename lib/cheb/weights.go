@@ -183,6 +183,8 @@ func equispacedScale(n int) (frac float64, exp int) {
 // 2^-1074 times the largest become 0. It returns an error if x is empty,
 // holds NaN or ±Inf, or has two equal points.
 func BarycentricWeights(dst, x []float64) ([]float64, error) {
+	// The checks read like LebesgueFunction's, each in its own words and
+	// order of arguments; they already share checkFinite and checkDistinct.
 	if len(x) == 0 {
 		return nil, fmt.Errorf("cheb: len(x) = 0: need at least one point")
 	}

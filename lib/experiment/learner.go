@@ -294,6 +294,8 @@ func checkTraining(x, y []float64) error {
 
 // useDst returns dst, or a new slice of length n when dst is nil. It panics
 // if a non-nil dst does not have length n.
+// It mirrors cheb's reuse, kept apart so that each package panics with its
+// own message and neither imports the other for four lines.
 func useDst(dst []float64, n int) []float64 {
 	if dst == nil {
 		return make([]float64, n)

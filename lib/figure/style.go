@@ -140,7 +140,8 @@ func Line(p *plot.Plot, label string, i int, xs, ys []float64) error {
 }
 
 // Points adds series i as unconnected markers (for training points, maxima
-// and grids).
+// and grids). It shares Line's checks through points; the rest only looks
+// alike, each on its own plotter type.
 func Points(p *plot.Plot, label string, i int, xs, ys []float64) error {
 	xy, err := points(p, label, xs, ys)
 	if err != nil {

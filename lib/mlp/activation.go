@@ -26,6 +26,8 @@ const (
 )
 
 // String returns the activation's name.
+// (Its switch is this type's table of names, like other packages' String
+// methods: alike in shape, with no logic to share.)
 func (a Activation) String() string {
 	switch a {
 	case Identity:

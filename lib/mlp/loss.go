@@ -24,11 +24,9 @@ func CrossEntropy[T Float](dst, z []T, labels []int) (float64, []T, error) {
 		return 0, nil, fmt.Errorf("mlp: logits length %d not a positive multiple of the %d labels", len(z), n)
 	}
 	c := len(z) / n
-	if dst == nil {
-		dst = make([]T, len(z))
-	}
-	if len(dst) != len(z) {
-		return 0, nil, fmt.Errorf("mlp: gradient length %d does not match the logits length %d", len(dst), len(z))
+	dst, err := gradDst(dst, len(z), "logits")
+	if err != nil {
+		return 0, nil, err
 	}
 	var loss float64
 	inv := 1 / float64(n)
@@ -58,11 +56,9 @@ func HalfSquaredError[T Float](dst, y, t []T, n int) (float64, []T, error) {
 	if len(t) != len(y) {
 		return 0, nil, fmt.Errorf("mlp: target length %d does not match the output length %d", len(t), len(y))
 	}
-	if dst == nil {
-		dst = make([]T, len(y))
-	}
-	if len(dst) != len(y) {
-		return 0, nil, fmt.Errorf("mlp: gradient length %d does not match the output length %d", len(dst), len(y))
+	dst, err := gradDst(dst, len(y), "output")
+	if err != nil {
+		return 0, nil, err
 	}
 	var loss float64
 	inv := 1 / float64(n)
@@ -88,4 +84,17 @@ func Correct[T Float](z []T, labels []int) int {
 		}
 	}
 	return k
+}
+
+// gradDst returns dst for a gradient of length n, allocating it if nil, or
+// an error naming what (the logits, the output) when a non-nil dst does not
+// have length n.
+func gradDst[T Float](dst []T, n int, what string) ([]T, error) {
+	if dst == nil {
+		return make([]T, n), nil
+	}
+	if len(dst) != n {
+		return nil, fmt.Errorf("mlp: gradient length %d does not match the %s length %d", len(dst), what, n)
+	}
+	return dst, nil
 }

@@ -41,8 +41,8 @@ func (o *SGD[T]) Step(params, grad []T) error {
 	if !(o.Momentum >= 0 && o.Momentum < 1) {
 		return fmt.Errorf("mlp: momentum %v out of range: need 0 ≤ μ < 1", o.Momentum)
 	}
-	if !(o.WeightDecay >= 0) || math.IsInf(o.WeightDecay, 0) {
-		return fmt.Errorf("mlp: weight decay %v out of range: need finite and ≥ 0", o.WeightDecay)
+	if err := checkWeightDecay(o.WeightDecay); err != nil {
+		return err
 	}
 	if err := checkState(len(params), len(grad), len(o.v)); err != nil {
 		return err
@@ -138,8 +138,8 @@ func (o *Adam[T]) Step(params, grad []T) error {
 	if !(eps > 0) || math.IsInf(eps, 0) {
 		return fmt.Errorf("mlp: Adam epsilon %v out of range: need finite and > 0", o.Epsilon)
 	}
-	if !(o.WeightDecay >= 0) || math.IsInf(o.WeightDecay, 0) {
-		return fmt.Errorf("mlp: weight decay %v out of range: need finite and ≥ 0", o.WeightDecay)
+	if err := checkWeightDecay(o.WeightDecay); err != nil {
+		return err
 	}
 	if err := checkState(len(params), len(grad), len(o.m)); err != nil {
 		return err
@@ -175,6 +175,14 @@ var (
 func checkLR(lr float64) error {
 	if !(lr > 0) || math.IsInf(lr, 0) {
 		return fmt.Errorf("mlp: learning rate %v out of range: need finite and > 0", lr)
+	}
+	return nil
+}
+
+// checkWeightDecay reports a weight decay that is negative, NaN or infinite.
+func checkWeightDecay(wd float64) error {
+	if !(wd >= 0) || math.IsInf(wd, 0) {
+		return fmt.Errorf("mlp: weight decay %v out of range: need finite and ≥ 0", wd)
 	}
 	return nil
 }

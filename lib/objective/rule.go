@@ -86,37 +86,13 @@ var (
 
 // Fit returns the least-squares fit *LinearHypothesis{Map: g, Coef: β}.
 func (ls LeastSquares) Fit(x mat.Matrix, y []float64) (Hypothesis, error) {
-	g, err := featureMatrix(ls.Map, "LeastSquares.Map", x)
-	if err != nil {
-		return nil, err
-	}
-	yv, err := labels(y, g)
-	if err != nil {
-		return nil, err
-	}
-	beta, err := ls.solve(g, yv)
-	if err != nil {
-		return nil, err
-	}
-	return &LinearHypothesis{Map: ls.Map, Coef: mat.Col(nil, 0, beta)}, nil
+	return fitLinear(ls.Map, "LeastSquares.Map", x, y, ls.solve)
 }
 
 // LinearMap returns the fit (g, M) for the class f: M = pinv(G_X) F_X. A nil
 // class means f = g, and then Model is nil and M = P.
 func (ls LeastSquares) LinearMap(class FeatureMap, x mat.Matrix) (*LinearFit, error) {
-	g, err := featureMatrix(ls.Map, "LeastSquares.Map", x)
-	if err != nil {
-		return nil, err
-	}
-	model, class, f, err := classMatrix(ls.Map, class, g, x)
-	if err != nil {
-		return nil, err
-	}
-	m, err := ls.solve(g, f)
-	if err != nil {
-		return nil, err
-	}
-	return &LinearFit{Class: class, Model: model, M: m}, nil
+	return linearMap(ls.Map, "LeastSquares.Map", class, x, ls.solve)
 }
 
 func (ls LeastSquares) solve(g *mat.Dense, b mat.Matrix) (*mat.Dense, error) {
@@ -143,38 +119,14 @@ func (ls LeastSquares) solve(g *mat.Dense, b mat.Matrix) (*mat.Dense, error) {
 
 // Fit returns the ridge fit *LinearHypothesis{Map: g, Coef: β}.
 func (r Ridge) Fit(x mat.Matrix, y []float64) (Hypothesis, error) {
-	g, err := featureMatrix(r.Map, "Ridge.Map", x)
-	if err != nil {
-		return nil, err
-	}
-	yv, err := labels(y, g)
-	if err != nil {
-		return nil, err
-	}
-	beta, err := r.solve(g, yv)
-	if err != nil {
-		return nil, err
-	}
-	return &LinearHypothesis{Map: r.Map, Coef: mat.Col(nil, 0, beta)}, nil
+	return fitLinear(r.Map, "Ridge.Map", x, y, r.solve)
 }
 
 // LinearMap returns the fit (g, M) for the class f:
 // M = (G_XᵀG_X + λI)⁻¹G_XᵀF_X. A nil class means f = g, and then Model is
 // nil and M = P.
 func (r Ridge) LinearMap(class FeatureMap, x mat.Matrix) (*LinearFit, error) {
-	g, err := featureMatrix(r.Map, "Ridge.Map", x)
-	if err != nil {
-		return nil, err
-	}
-	model, class, f, err := classMatrix(r.Map, class, g, x)
-	if err != nil {
-		return nil, err
-	}
-	m, err := r.solve(g, f)
-	if err != nil {
-		return nil, err
-	}
-	return &LinearFit{Class: class, Model: model, M: m}, nil
+	return linearMap(r.Map, "Ridge.Map", class, x, r.solve)
 }
 
 func (r Ridge) solve(g *mat.Dense, b mat.Matrix) (*mat.Dense, error) {
@@ -294,4 +246,45 @@ func checkPoints(x mat.Matrix, in int, name string) error {
 		}
 	}
 	return nil
+}
+
+// solver solves G·B = b for B, G the n×q feature matrix: the least-squares
+// or ridge solution of a rule linear in its labels.
+type solver func(g *mat.Dense, b mat.Matrix) (*mat.Dense, error)
+
+// fitLinear returns *LinearHypothesis{Map: g, Coef: β} with β = solve(G_X, y),
+// G_X the features of x under g (named field in errors).
+func fitLinear(g FeatureMap, field string, x mat.Matrix, y []float64, solve solver) (Hypothesis, error) {
+	gx, err := featureMatrix(g, field, x)
+	if err != nil {
+		return nil, err
+	}
+	yv, err := labels(y, gx)
+	if err != nil {
+		return nil, err
+	}
+	beta, err := solve(gx, yv)
+	if err != nil {
+		return nil, err
+	}
+	return &LinearHypothesis{Map: g, Coef: mat.Col(nil, 0, beta)}, nil
+}
+
+// linearMap returns the fit (g, M) for the class f with M = solve(G_X, F_X),
+// G_X the features of x under g (named field in errors). A nil class means
+// f = g, and then Model is nil.
+func linearMap(g FeatureMap, field string, class FeatureMap, x mat.Matrix, solve solver) (*LinearFit, error) {
+	gx, err := featureMatrix(g, field, x)
+	if err != nil {
+		return nil, err
+	}
+	model, class, f, err := classMatrix(g, class, gx, x)
+	if err != nil {
+		return nil, err
+	}
+	m, err := solve(gx, f)
+	if err != nil {
+		return nil, err
+	}
+	return &LinearFit{Class: class, Model: model, M: m}, nil
 }

@@ -3,6 +3,8 @@ package objective
 import (
 	"fmt"
 	"math"
+
+	"pointwise/lib/internal/numeric"
 )
 
 // GridSearch finds the local extrema of a function of one variable on
@@ -105,25 +107,8 @@ func (s GridSearch) extrema(f func(float64) float64, a, b float64, sign float64)
 // goldenMax returns an approximate maximiser of g on [lo, hi] by
 // golden-section search, to within tol.
 func goldenMax(g func(float64) float64, lo, hi, tol float64) float64 {
-	const invPhi = 0.6180339887498949 // (√5 − 1)/2
-	c := hi - invPhi*(hi-lo)
-	d := lo + invPhi*(hi-lo)
-	gc, gd := g(c), g(d)
-	for hi-lo > tol {
-		if gc >= gd {
-			hi, d, gd = d, c, gc
-			c = hi - invPhi*(hi-lo)
-			gc = g(c)
-		} else {
-			lo, c, gc = c, d, gd
-			d = lo + invPhi*(hi-lo)
-			gd = g(d)
-		}
-	}
-	if gc >= gd {
-		return c
-	}
-	return d
+	x, _ := numeric.GoldenMax(g, lo, hi, tol, math.MaxInt)
+	return x
 }
 
 // MaxGridPoints is the largest GridSearch.Points, 1<<24: the search holds

@@ -88,6 +88,9 @@ func as64[T Float](s []T) []float64 {
 	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }
 
+// gemm32 and gemm64 stay two: they differ in the BLAS entry (Sgemm, Dgemm),
+// the workspace list and the job's typed fields, and a generic version would
+// need a type switch or closures on this per-call path of every product.
 func gemm32(ta, tb blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	impl := blas32.Implementation()
 	_, native := impl.(gonum.Implementation)
