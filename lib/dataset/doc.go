@@ -1,5 +1,8 @@
-// Package dataset implements offline loading of the MNIST and Fashion-MNIST
-// image data sets from their IDX files.
+// Package dataset loads the MNIST and Fashion-MNIST image data sets from
+// their IDX files, each checked against its SHA-256 sums. Loading reads local
+// files only; where the files come from, and when the network is used to get
+// them (the Go module proxy for MNIST, a one-time download for
+// Fashion-MNIST), is said below.
 //
 // # IDX format
 //
