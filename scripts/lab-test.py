@@ -17,8 +17,7 @@ Run from the project venv: .cache/venv/bin/python scripts/lab-test.py (make lab-
      with the keyboard and checks that the plot redraws in place (the <img> src and the label above it change);
      on every notebook it then presses Done, which ends the cell. GoNB's widgets connect through a websocket
      whose set-up races with Jupyter Server; the Explorer (lib/figure) puts a shim in the page that works around
-     it, as for every user (--shim adds the same from the test page, see ACK_JS), and the acknowledgement's
-     delay is printed;
+     it, as for every user, and the acknowledgement's delay is printed (see ACK_JS);
   3. checks, from the notebook model's outputs: no error output; the banner `QUICK mode (Mode = "quick")`; at
      least one image/png output; every <img> of the outputs displayed (naturalWidth > 0, a non-empty box); the
      notebook's figure files (metadata.pointwise.figures, or for fig6 runs[0].figures) written to OUT/figures
@@ -348,8 +347,8 @@ SELECT_MODE_JS = """() => {
 # GoNB's widgets talk to the kernel through a websocket of their own, which GoNB's front-end script
 # (gonb internal/websocket/websocket.js, run from the HTML output) opens to /api/kernels/<id>/channels while the
 # cell runs; on its open event it sends comm_open, then waits 500 ms for the kernel's "#comm_open_ack" (a
-# setTimeout it clears on the acknowledgement) and, failing that, closes the socket: no widgets. Two races, the
-# ones scripts/widgets-test.py meets in the classic notebook server, are in JupyterLab 4 too (Jupyter Server
+# setTimeout it clears on the acknowledgement) and, failing that, closes the socket: no widgets. Two races, met
+# first in the classic notebook server, are in JupyterLab 4 too (Jupyter Server
 # 2.x's kernel websocket handler has the same logic):
 #  - the server connects the new websocket's iopub socket to the kernel but, the kernel being busy, does not
 #    "nudge" it until subscribed (jupyter_server/services/kernels/connection/channels.py, nudge(): "Do not nudge
@@ -357,34 +356,19 @@ SELECT_MODE_JS = """() => {
 #    be lost. Seen here without the shim: fig4's Explorer, on a loaded machine, timed out while JupyterLab's own
 #    connection received the acknowledgement 10 ms after GoNB's script began waiting for it;
 #  - the 500 ms wait, which a loaded machine can exceed.
-# This script, run in every page before JupyterLab loads, records how long the acknowledgement took and whether
-# the wait timed out and, unless --no-shim (SHIM false), works around both races as widgets-test.py's ACK_SHIM
-# does: it passes the open event of GoNB's websocket (the one without a session_id: JupyterLab's own carry one)
-# to GoNB's script 1.5 s late, and gives the acknowledgement 15 s instead of 500 ms.
-ACK_JS = """((SHIM) => {
-  const WS = window.WebSocket;
-  if (SHIM) {
-    const Patched = function(url, protocols) {
-      const ws = protocols === undefined ? new WS(url) : new WS(url, protocols);
-      if (/\\/api\\/kernels\\/[^/?]+\\/channels$/.test(String(url))) {
-        let handler = null;
-        Object.defineProperty(ws, 'onopen', {configurable: true, get() { return handler; }, set(h) { handler = h; }});
-        ws.addEventListener('open', ev => setTimeout(() => handler && handler.call(ws, ev), 1500));
-      }
-      return ws;
-    };
-    Patched.prototype = WS.prototype;
-    for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Patched[k] = WS[k];
-    window.WebSocket = Patched;
-  }
+# The Explorer (lib/figure/explore.go, ackShim) works around both races in the page, for every user: it
+# passes the open event of GoNB's websocket 1.5 s late and lengthens the 500 ms wait to 15 s. This script, run
+# in every page before JupyterLab loads, only records how long the acknowledgement took and whether the wait
+# timed out; it leaves the wait as it finds it.
+ACK_JS = """(() => {
   const setT = window.setTimeout, clearT = window.clearTimeout, started = new Map();
-  window.__labtest_ack = {shim: SHIM, ms: [], timedOut: 0, starts: [], seen: []};
+  window.__labtest_ack = {ms: [], timedOut: 0, starts: [], seen: []};
   window.setTimeout = function(f, ms, ...rest) {
-    // 500 ms is GoNB's wait; 15000 ms is the Explorer's own shim (lib/figure/explore.go) having lengthened it.
+    // 500 ms is GoNB's wait; 15000 ms is the Explorer's shim having lengthened it.
     if ((ms === 500 || ms === 15000) && typeof f === 'function' && String(f).includes('comm_open_ack')) {
       let id;
       const fire = function() { started.delete(id); window.__labtest_ack.timedOut++; return f.apply(this, arguments); };
-      id = setT.call(window, fire, SHIM ? 15000 : 500, ...rest);
+      id = setT.call(window, fire, ms, ...rest);
       started.set(id, performance.now());
       window.__labtest_ack.starts.push(Math.round(performance.now()));
       return id;
@@ -398,7 +382,7 @@ ACK_JS = """((SHIM) => {
     }
     return clearT.call(window, id);
   };
-})"""
+})()"""
 
 
 def wait_for(page, fn, arg, timeout, what):
@@ -484,7 +468,7 @@ class NotebookRun:
     def run(self):
         t0 = time.time()
         context = self.browser.new_context(viewport=VIEWPORT)
-        context.add_init_script(f"{ACK_JS}({'true' if self.args.shim else 'false'})")
+        context.add_init_script(ACK_JS)
         page = context.new_page()
         self.page = page
         page.on("console", self.on_console)
@@ -676,7 +660,7 @@ class NotebookRun:
             what.append(f"slider redraw {redraw}")
         what.append(f"Done after {t_done - t_run:.1f} s" if pressed else "no Explorer")
         if self.ack["ms"] or self.ack["timedOut"]:
-            what.append(f"comm ack {'/'.join(map(str, self.ack['ms']))} ms{' (shim)' if self.ack['shim'] else ''}" +
+            what.append(f"comm ack {'/'.join(map(str, self.ack['ms']))} ms" +
                         (f", {self.ack['timedOut']} timed out" if self.ack["timedOut"] else ""))
         return f"{time.time() - t0:.1f}s ({', '.join(what)}; Run All {elapsed_run:.1f} s)"
 
@@ -685,7 +669,7 @@ class NotebookRun:
         a = self.ack or {}
         parts = [f"waited {len(a.get('starts', []))} time(s) for the acknowledgement",
                  f"answered after {a.get('ms')} ms" if a.get("ms") else "",
-                 f"timed out {a['timedOut']} time(s) (GoNB waits 500 ms{'; the shim: 15 s' if a.get('shim') else ''})"
+                 f"timed out {a['timedOut']} time(s) (GoNB waits 500 ms, the Explorer's shim 15 s)"
                  if a.get("timedOut") else ""]
         for start in (a.get("starts") or [])[len(a.get("ms") or []):]:
             seen = [t - start for t in a.get("seen", []) if t >= start - 50]
@@ -782,8 +766,6 @@ def main():
                     help="folder the notebooks are copied from (default notebooks/; another one tests this test)")
     ap.add_argument("--keep", action="store_true", help="keep OUT/notebooks (the executed notebooks) and OUT/jupyter after a pass")
     ap.add_argument("--timeout", type=float, default=600, help="seconds for one notebook's Run All (default 600)")
-    ap.add_argument("--shim", action="store_true", help="also patch GoNB's websocket set-up from the test page (see "
-                    "ACK_JS); by default only lib/figure's Explorer does, as for every user")
     ap.add_argument("--slider-notebook", default="fig2*", help="glob of the notebooks whose Explorer slider is moved (default fig2*)")
     args = ap.parse_args()
     args.out = os.path.abspath(args.out)
