@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"pointwise/internal/modroot"
 	"slices"
 	"strings"
 )
@@ -51,24 +52,6 @@ func skipHandout(rel, refDir, outDir string) bool {
 		}
 	}
 	return false
-}
-
-// moduleRoot returns the folder of the go.mod above dir.
-func moduleRoot(dir string) (string, error) {
-	d, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-		up := filepath.Dir(d)
-		if up == d {
-			return "", fmt.Errorf("no go.mod above %s", dir)
-		}
-		d = up
-	}
 }
 
 // moduleFiles lists the module's files, slash-separated and relative to
@@ -136,7 +119,7 @@ func clearHandout(out string) error {
 // reference notebooks of dir, without them and without classroom/, and the
 // student versions of the notebooks in their place.
 func writeHandout(dir, out string) error {
-	root, err := moduleRoot(dir)
+	root, err := modroot.From(dir)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"pointwise/internal/modroot"
 	"slices"
 	"strconv"
 	"strings"
@@ -378,7 +379,7 @@ func TestModuleRoot(t *testing.T) {
 	write("quoted/go.mod", "module \"pointwise\" // quoted\n")
 	write("none/a/b/.keep", "")
 	t.Chdir(root)
-	_, errAbove := moduleRoot() // nil if the temporary folder is inside a checkout
+	_, errAbove := modroot.Find() // nil if the temporary folder is inside a checkout
 	for _, tc := range []struct {
 		cwd, want string // want "" for an error
 	}{
@@ -394,12 +395,12 @@ func TestModuleRoot(t *testing.T) {
 			}
 			cwd := filepath.Join(root, tc.cwd)
 			t.Chdir(cwd)
-			got, err := moduleRoot()
+			got, err := modroot.Find()
 			dl, dlErr := FashionMNISTDownloadDir()
 			if tc.want == "" {
 				w := "no go.mod of module pointwise in " + cwd + " or a folder above it"
 				if err == nil || !strings.Contains(err.Error(), w) {
-					t.Errorf("moduleRoot() = %q, %v; want an error saying %q", got, err, w)
+					t.Errorf("modroot.Find() = %q, %v; want an error saying %q", got, err, w)
 				}
 				if dlErr == nil || !strings.Contains(dlErr.Error(), "dataset: the Fashion-MNIST download folder: "+w) {
 					t.Errorf("FashionMNISTDownloadDir() = %q, %v; want an error saying %q", dl, dlErr, w)
@@ -408,7 +409,7 @@ func TestModuleRoot(t *testing.T) {
 			}
 			want := filepath.Join(root, tc.want)
 			if err != nil || got != want {
-				t.Errorf("moduleRoot() = %q, %v; want %s", got, err, want)
+				t.Errorf("modroot.Find() = %q, %v; want %s", got, err, want)
 			}
 			if w := filepath.Join(want, ".cache", "data", "fashion-mnist"); dlErr != nil || dl != w {
 				t.Errorf("FashionMNISTDownloadDir() = %q, %v; want %s", dl, dlErr, w)

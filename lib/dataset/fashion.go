@@ -2,9 +2,8 @@ package dataset
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
+	"pointwise/internal/modroot"
 )
 
 // FashionMNISTSystemDir is where Debian's dataset-fashion-mnist package
@@ -95,7 +94,7 @@ func FashionMNISTDownloadDir() (string, error) {
 // fashionDownloadDir is FashionMNISTDownloadDir with an unprefixed error,
 // for the list of places FashionMNISTDir searched.
 func fashionDownloadDir() (string, error) {
-	root, err := moduleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		return "", err
 	}
@@ -119,39 +118,4 @@ func findFashionMNIST(systemDir string, downloadDir func() (string, error)) (str
 		return dir, nil
 	}
 	return "", s.notFound()
-}
-
-// modulePath is the module path that go.mod declares at the root of the
-// pointwise checkout.
-const modulePath = "pointwise"
-
-// moduleRoot returns the root of the pointwise checkout: the nearest
-// folder, from the working directory up, whose go.mod declares module
-// pointwise.
-func moduleRoot() (string, error) {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("the working directory is unknown: %w", err)
-	}
-	for dir := wd; ; {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && goModModule(b) == modulePath {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod of module %s in %s or a folder above it: run from inside the pointwise checkout", modulePath, wd)
-		}
-		dir = parent
-	}
-}
-
-// goModModule returns the module path that the go.mod text b declares, or
-// "" if it has no module line.
-func goModModule(b []byte) string {
-	for line := range strings.Lines(string(b)) {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "module" {
-			return strings.Trim(f[1], `"`)
-		}
-	}
-	return ""
 }

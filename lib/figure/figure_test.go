@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"pointwise/internal/modroot"
 	"strconv"
 	"strings"
 	"testing"
@@ -348,8 +349,8 @@ func setMode(t *testing.T, mode string) {
 func TestQuickOutDir(t *testing.T) {
 	t.Setenv(OutEnv, "")
 	os.Unsetenv(OutEnv)
-	root, ok := moduleRoot()
-	if !ok {
+	root, err := modroot.Find()
+	if err != nil {
 		t.Skip("not run inside the pointwise module")
 	}
 	for _, tc := range []struct{ mode, want string }{

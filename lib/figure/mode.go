@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"pointwise/internal/modroot"
 	"strings"
 	"sync"
 )
@@ -120,31 +121,12 @@ func OutDir() string {
 	if d := os.Getenv(OutEnv); d != "" {
 		return d
 	}
-	root, ok := moduleRoot()
-	if !ok {
+	root, err := modroot.Find()
+	if err != nil {
 		root = "."
 	}
 	if IsQuick() {
 		return filepath.Join(root, "out", "quick", "figures")
 	}
 	return filepath.Join(root, "out", "figures")
-}
-
-// moduleRoot finds the directory of the go.mod that declares module pointwise.
-func moduleRoot() (string, bool) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", false
-	}
-	for {
-		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && strings.HasPrefix(strings.TrimSpace(string(b)), "module pointwise\n") {
-			return dir, true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
 }
