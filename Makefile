@@ -100,9 +100,10 @@ test: tools venv data openblas browser
 # nbrun puts a quick run (POINTWISE_QUICK=1, or PARAMS='Mode=quick') under
 # $(OUT)/quick. The gallery (index.html) is written even when a notebook
 # failed, so that its checks and logs can be browsed; the run still fails.
+QUICKRUN = $(if $(or $(filter-out 0 false no,$(POINTWISE_QUICK)),$(filter Mode=quick Mode="quick",$(PARAMS))),yes)
 run-figures:
 	@status=0; $(GO) run ./cmd/nbrun -notebooks '$(NOTEBOOKS)' -out '$(OUT)' -python '$(PYTHON)' -jobs $(JOBS) $(foreach p,$(PARAMS),-p '$(p)') || status=$$?; \
-	$(GO) run ./cmd/gallery -out '$(OUT)' && exit $$status
+	$(GO) run ./cmd/gallery -out '$(OUT)$(if $(QUICKRUN),/quick)' -mode $(if $(QUICKRUN),quick,full) && exit $$status
 
 gallery:
 	$(GO) run ./cmd/gallery -out '$(OUT)'

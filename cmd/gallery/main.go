@@ -31,6 +31,7 @@ import (
 	"strings"
 
 	"pointwise/internal/nbformat"
+	"pointwise/lib/figure"
 )
 
 func main() {
@@ -42,12 +43,7 @@ func main() {
 	)
 	flag.Parse()
 	if *mode == "" {
-		*mode = "full"
-		switch strings.ToLower(os.Getenv("POINTWISE_QUICK")) {
-		case "", "0", "false", "no":
-		default:
-			*mode = "quick"
-		}
+		*mode = figure.ModeName()
 	}
 	if err := run(*nbDir, *out, *js, *mode); err != nil {
 		fmt.Fprintln(os.Stderr, "gallery:", err)

@@ -28,7 +28,7 @@ func (r runner) selected(only []string) ([]string, error) {
 		return nil, err
 	}
 	if len(all) == 0 {
-		return nil, fmt.Errorf("no figures (*.png) in %s: run make test (or POINTWISE_QUICK=1 make figures OUT=out/quick) first", r.out)
+		return nil, fmt.Errorf("no figures (*.png) in %s: run make test (or POINTWISE_QUICK=1 make figures) first", r.out)
 	}
 	if only == nil {
 		return all, nil

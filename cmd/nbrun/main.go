@@ -85,6 +85,12 @@ func main() {
 		fmt.Fprintf(os.Stderr, "nbrun: -jobs %d out of range: need 1 to 16\n", *jobs)
 		os.Exit(2)
 	}
+	// -p Mode=quick is quick mode too: its figures go under <out>/quick.
+	for _, f := range over {
+		if name, v, _ := strings.Cut(f, "="); name == "Mode" {
+			*quick = strings.Trim(v, `"`) == figure.Quick
+		}
+	}
 	runs, err := selectRuns(*dir, *pattern)
 	if err == nil && *needs {
 		for _, d := range dataOf(runs) {
