@@ -164,7 +164,7 @@ func members(m *Model, d ensembleDoc) (model attack.Model[float32], atks []attac
 		return nil, nil, nil, err
 	}
 	seed := m.Config.Seed
-	pgd := &attack.PGD[float32]{Objective: ce, Norm: attack.LInf, Steps: d.PGD, Seed: seed}
+	pgd := &attack.PGD[float32]{Objective: ce, Norm: attack.LInf, Steps: d.PGD, Seed: seed, StopOnSuccess: true}
 	apgdCE := &attack.APGD[float32]{Objective: lce, Steps: d.APGD, Seed: seed}
 	apgdT := &attack.APGD[float32]{Objective: dlrT, Steps: d.APGD, Targets: d.Targets, Seed: seed}
 	square := &attack.Square[float32]{Model: grad, Queries: d.Square, Seed: seed}

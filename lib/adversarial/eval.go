@@ -144,44 +144,63 @@ func (e *Evaluator) evaluate(ctx context.Context, rep Reporter, m *Model, test D
 		return nil, fmt.Errorf("adversarial: %w", err)
 	}
 	fgsm := &attack.FGSM[float32]{Objective: ce}
-	pgd := &attack.PGD[float32]{Objective: ce, Norm: attack.LInf, Steps: steps, Seed: m.Config.Seed}
-	attacks := []struct {
-		name string
-		atk  attack.Attack[float32]
-		set  func(eps float64)
-	}{
-		{AttackFGSM, fgsm, func(v float64) { fgsm.Epsilon = v }},
-		{AttackPGD(steps), pgd, func(v float64) { pgd.Epsilon = v; pgd.Reset() }},
-	}
+	pgd := &attack.PGD[float32]{Objective: ce, Norm: attack.LInf, Steps: steps, Seed: m.Config.Seed, StopOnSuccess: true}
 	adv := make([]float32, bs*test.Split.Dim())
-	var rows []Row
-	for i, a := range attacks {
-		for j, v := range eps {
-			began := time.Now()
-			a.set(v)
-			correct := 0
-			err := batches(ctx, test, n, fmt.Sprintf("%s at ε = %g", a.name, v), func(_ int, x []float32, y []int) error {
-				k := len(y)
-				if err := a.atk.Perturb(adv[:len(x)], x, y, k); err != nil {
-					return err
-				}
-				z, err := tp.Forward(adv[:len(x)])
-				if err != nil {
-					return err
-				}
-				correct += mlp.Correct(z, y)
-				return nil
-			}, func(b, total int) {
-				rep.Update(((i*len(eps))+j)*total+b, len(attacks)*len(eps)*total, fmt.Sprintf("%v: %s at ε = %g", m.Config.Method, a.name, v))
-			})
+	row := func(name string, v float64, correct int) Row {
+		return Row{Dataset: m.Data, Training: m.Config.Method.String(), Attack: name,
+			Epsilon: v, Accuracy: float64(correct) / float64(n), N: n, Seed: m.Config.Seed}
+	}
+	total := (1 + len(eps)) * ((n + bs - 1) / bs)
+	status := func(what string) string { return fmt.Sprintf("%v: %s", m.Config.Method, what) }
+	// FGSM: one gradient per batch serves the whole grid (attack.FGSM.Sweep).
+	began := time.Now()
+	correct := make([]int, len(eps))
+	err = batches(ctx, test, n, "FGSM along the grid", func(_ int, x []float32, y []int) error {
+		return fgsm.Sweep(adv[:len(x)], eps, x, y, len(y), func(k int, a []float32) error {
+			z, err := tp.Forward(a)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			r := Row{Dataset: m.Data, Training: m.Config.Method.String(), Attack: a.name,
-				Epsilon: v, Accuracy: float64(correct) / float64(n), N: n, Seed: m.Config.Seed}
-			rows = append(rows, r)
-			rep.Log("%s ε = %g: accuracy %.2f%% (%.1f s)", a.name, v, 100*r.Accuracy, time.Since(began).Seconds())
+			correct[k] += mlp.Correct(z, y)
+			return nil
+		})
+	}, func(b, _ int) { rep.Update(b, total, status("FGSM along the grid")) })
+	if err != nil {
+		return nil, err
+	}
+	var rows []Row
+	for k, v := range eps {
+		rows = append(rows, row(AttackFGSM, v, correct[k]))
+		rep.Log("%s ε = %g: accuracy %.2f%%", AttackFGSM, v, 100*rows[k].Accuracy)
+	}
+	rep.Log("%s along the grid: %.1f s", AttackFGSM, time.Since(began).Seconds())
+	name := AttackPGD(steps)
+	done := (n + bs - 1) / bs
+	for _, v := range eps {
+		began := time.Now()
+		pgd.Epsilon = v
+		pgd.Reset()
+		correct := 0
+		err := batches(ctx, test, n, fmt.Sprintf("%s at ε = %g", name, v), func(_ int, x []float32, y []int) error {
+			if err := pgd.Perturb(adv[:len(x)], x, y, len(y)); err != nil {
+				return err
+			}
+			z, err := tp.Forward(adv[:len(x)])
+			if err != nil {
+				return err
+			}
+			correct += mlp.Correct(z, y)
+			return nil
+		}, func(_, _ int) {
+			done++
+			rep.Update(done, total, status(fmt.Sprintf("%s at ε = %g", name, v)))
+		})
+		if err != nil {
+			return nil, err
 		}
+		r := row(name, v, correct)
+		rows = append(rows, r)
+		rep.Log("%s ε = %g: accuracy %.2f%% (%.1f s)", name, v, 100*r.Accuracy, time.Since(began).Seconds())
 	}
 	return rows, nil
 }

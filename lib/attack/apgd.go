@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"pointwise/lib/internal/linalg"
 	"pointwise/lib/mlp"
 )
 
@@ -93,6 +94,8 @@ type APGD[T mlp.Float] struct {
 	Rand *rand.Rand
 
 	rnd   *rand.Rand
+	box   []T // L∞: the bounds max(x−ε, 0), min(x+ε, 1) of the run's samples, interleaved
+	lstep apgdLInf[T]
 	ckN   int
 	ck    []int
 	idx   []int
@@ -343,6 +346,9 @@ func (a *APGD[T]) run(m, in, rank int, rnd *rand.Rand) error {
 		}
 	}
 	a.start(m, in, rnd)
+	if a.Norm == LInf {
+		a.setBox(m, in)
+	}
 	cur, g := a.cur[:m*in], a.g[:m*in]
 	if err := obj.Gradient(g, a.loss[:m], cur, ys, m); err != nil {
 		return err
@@ -473,24 +479,17 @@ func (a *APGD[T]) start(m, in int, rnd *rand.Rand) {
 // step makes one momentum step of every sample: a.old and a.cur advance.
 func (a *APGD[T]) step(m, in int, alpha float64) {
 	eps := a.Epsilon
+	if a.Norm == LInf {
+		a.lstep = apgdLInf[T]{in: in, alpha: alpha, cur: a.cur[:m*in], old: a.old[:m*in], g: a.g[:m*in], box: a.box[:2*m*in], eta: a.eta[:m]}
+		linalg.For(m*in, linfMinSplit, &a.lstep)
+		a.lstep = apgdLInf[T]{}
+		return
+	}
 	z := a.rowz
 	for k := range m {
 		row := a.xs[k*in : (k+1)*in]
 		cur, old, g := a.cur[k*in:(k+1)*in], a.old[k*in:(k+1)*in], a.g[k*in:(k+1)*in]
 		eta := a.eta[k]
-		if a.Norm == LInf {
-			e := T(eps)
-			for j, v := range row {
-				lo, hi := max(v-e, 0), min(v+e, 1)
-				c := cur[j]
-				s := T(eta) * sign(g[j])
-				zj := clamp(c+s, lo, hi)
-				nx := float64(c) + alpha*float64(zj-c) + (1-alpha)*float64(c-old[j])
-				old[j] = c
-				cur[j] = clamp(T(nx), lo, hi)
-			}
-			continue
-		}
 		var gg float64
 		for _, v := range g {
 			gg += float64(v) * float64(v)
@@ -506,6 +505,41 @@ func (a *APGD[T]) step(m, in int, alpha float64) {
 		}
 		projectL2(z, row, eps)
 		copy(cur, z)
+	}
+}
+
+// apgdLInf is APGD's L∞ momentum step as a loop body for linalg.For, over
+// the elements of the batch (each sample's step η is its row's): every
+// element moves on its own, so the split over the cores changes no bit.
+type apgdLInf[T mlp.Float] struct {
+	in          int
+	alpha       float64
+	cur, old, g []T
+	box         []T
+	eta         []float64
+}
+
+func (s *apgdLInf[T]) Range(lo, hi int) {
+	for r := lo / s.in; r*s.in < hi; r++ {
+		a, b := max(lo, r*s.in), min(hi, (r+1)*s.in)
+		eta := T(s.eta[r])
+		for j := a; j < b; j++ {
+			l, h := s.box[2*j], s.box[2*j+1]
+			c := s.cur[j]
+			zj := clamp(c+eta*sign(s.g[j]), l, h)
+			nx := float64(c) + s.alpha*float64(zj-c) + (1-s.alpha)*float64(c-s.old[j])
+			s.old[j] = c
+			s.cur[j] = clamp(T(nx), l, h)
+		}
+	}
+}
+
+// setBox computes the L∞ bounds of the m gathered samples.
+func (a *APGD[T]) setBox(m, in int) {
+	a.box = grow(a.box, 2*m*in)
+	e := T(a.Epsilon)
+	for j, v := range a.xs[:m*in] {
+		a.box[2*j], a.box[2*j+1] = max(v-e, 0), min(v+e, 1)
 	}
 }
 

@@ -232,8 +232,10 @@ func Audit[T mlp.Float](model GradientModel[T], x []T, labels []int, eps float64
 	if err != nil {
 		return nil, err
 	}
+	// The audit counts successes on the model it attacks, so PGD stops at
+	// each sample's first; a transfer needs the source's best input instead.
 	pgd := func(e float64, steps int, seed uint64, obj Objective[T]) Attack[T] {
-		return &PGD[T]{Objective: obj, Epsilon: e, Steps: steps, Seed: seed}
+		return &PGD[T]{Objective: obj, Epsilon: e, Steps: steps, Seed: seed, StopOnSuccess: obj == Objective[T](ce)}
 	}
 	eval := func(atks []Attack[T], xs []T, ys []int) (*EnsembleResult, error) {
 		return Evaluate[T](model, atks, xs, ys, batch)

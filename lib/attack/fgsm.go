@@ -55,21 +55,62 @@ func (a *FGSM[T]) Perturb(dst, x []T, labels []int, n int) error {
 	if done {
 		return nil
 	}
+	if err := a.gradient(x, labels, n); err != nil {
+		return err
+	}
+	a.step(dst, x, a.Epsilon)
+	return nil
+}
+
+// Sweep is Perturb at every radius of eps with one gradient: x' depends on
+// ε only through the step, so FGSM along a grid of radii needs the
+// objective's gradient once. For each k it writes the adversarial inputs at
+// eps[k] into dst (n×In) and calls each(k, dst); Epsilon is not used. The
+// inputs equal Perturb's at each radius.
+func (a *FGSM[T]) Sweep(dst []T, eps []float64, x []T, labels []int, n int, each func(k int, adv []T) error) error {
+	in, err := checkPerturb(dst, x, labels, n)
+	if err != nil {
+		return err
+	}
+	if a.Objective == nil {
+		return errors.New("attack: FGSM.Objective nil: need an Objective such as NewCrossEntropy")
+	}
+	for _, e := range eps {
+		if err := checkEpsilon(e, LInf); err != nil {
+			return err
+		}
+	}
+	dst, x = dst[:n*in], x[:n*in]
+	if err := a.gradient(x, labels, n); err != nil {
+		return err
+	}
+	for k, e := range eps {
+		a.step(dst, x, e)
+		if err := each(k, dst); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// gradient leaves the objective's input gradient at x in a.g.
+func (a *FGSM[T]) gradient(x []T, labels []int, n int) error {
 	if err := setReference(a.Objective, x, n); err != nil {
 		return err
 	}
-	a.g = grow(a.g, n*in)
-	if err := a.Objective.Gradient(a.g, nil, x, labels, n); err != nil {
-		return err
-	}
-	e := T(a.Epsilon)
+	a.g = grow(a.g, len(x))
+	return a.Objective.Gradient(a.g, nil, x, labels, n)
+}
+
+// step writes x' = clip(x ± ε·sign(g)) into dst.
+func (a *FGSM[T]) step(dst, x []T, eps float64) {
+	e := T(eps)
 	if a.Targeted {
 		e = -e
 	}
 	for j, v := range x {
 		dst[j] = clamp(v+e*sign(a.g[j]), 0, 1)
 	}
-	return nil
 }
 
 // Name implements Attack: "FGSM", or "FGSM-targeted".

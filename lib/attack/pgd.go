@@ -90,6 +90,16 @@ type PGD[T mlp.Float] struct {
 	// LastIterate returns each sample's last iterate (of its best run when
 	// Restarts > 1) instead of its best iterate.
 	LastIterate bool
+	// StopOnSuccess stops attacking a sample at its first successful
+	// iterate, in this run and in later restarts, as AutoAttack attacks only
+	// the samples not yet broken: an evaluation that counts successes gets
+	// the same count for less work, since a successful iterate stays the
+	// sample's best. The sample's returned input is a successful iterate,
+	// not necessarily the one of highest loss. It needs an
+	// Objective that is a Classifier (success is known) and not a Referencer
+	// (whose per-sample references would not follow the samples); it is
+	// ignored otherwise, and cannot be combined with LastIterate.
+	StopOnSuccess bool
 	// Seed seeds the random starts: the stream rand.New(rand.NewPCG(Seed,
 	// Seed)) is made at the first Perturb and continues across calls (so
 	// successive batches get different starts; Reset restarts it). The same
@@ -107,6 +117,9 @@ type PGD[T mlp.Float] struct {
 	best   []float64
 	succ   []bool
 	pred   []int
+	rows   []int // rows[k] is the sample the k-th row of cur, g, lo, hi, xs and ys hold
+	xs     []T   // the clean inputs of the rows still attacked (L2 and StopOnSuccess)
+	ys     []int
 }
 
 var _ Attack[float32] = (*PGD[float32])(nil)
@@ -170,6 +183,8 @@ func (a *PGD[T]) check() error {
 		return fmt.Errorf("attack: PGD.StepSize = %v out of range: need finite and ≥ 0 (0 means %v·ε/Steps)", a.StepSize, DefaultStepFactor)
 	case a.Restarts < 0:
 		return fmt.Errorf("attack: PGD.Restarts = %d out of range: need ≥ 0 (0 means one run)", a.Restarts)
+	case a.StopOnSuccess && a.LastIterate:
+		return errors.New("attack: PGD.StopOnSuccess and PGD.LastIterate both set: the first returns the first successful iterate, the second the last; set one")
 	}
 	return checkEpsilon(a.Epsilon, a.Norm)
 }
@@ -230,60 +245,137 @@ func (a *PGD[T]) Perturb(dst, x []T, labels []int, n int) error {
 		copy(dst, a.cur)
 		return nil
 	}
+	_, isCls := obj.(Classifier)
+	_, isRef := obj.(Referencer[T])
+	stop := a.StopOnSuccess && isCls && !isRef
+	a.rows = grow(a.rows, n)
 	for range runs {
+		for i := range a.rows {
+			a.rows[i] = i
+		}
+		// Every sample draws its start, attacked or not, so that the random
+		// stream, which goes on to the next batch, does not depend on
+		// StopOnSuccess.
 		a.start(x, in, rnd)
-		for t := 0; ; t++ {
+		xs, ys, m := x, labels, n
+		if stop {
+			m = a.keep(x, labels, in, n, true)
+			xs, ys = a.xs[:m*in], a.ys[:m]
+		}
+		for t := 0; m > 0; t++ {
 			score := !a.LastIterate || t == steps
+			cur, g, loss := a.cur[:m*in], a.g[:m*in], a.loss[:m]
 			switch {
 			case t < steps:
-				err = obj.Gradient(a.g, a.loss, a.cur, labels, n)
+				err = obj.Gradient(g, loss, cur, ys, m)
 			case score:
 				if le, ok := obj.(LossEvaluator[T]); ok {
-					err = le.Loss(a.loss, a.cur, labels, n)
+					err = le.Loss(loss, cur, ys, m)
 				} else {
-					err = obj.Gradient(a.g, a.loss, a.cur, labels, n)
+					err = obj.Gradient(g, loss, cur, ys, m)
 				}
 			}
 			if err != nil {
 				return err
 			}
 			if score {
-				if err := a.keepBest(dst, labels, in); err != nil {
+				if err := a.keepBest(dst, ys, in); err != nil {
 					return err
 				}
 			}
 			if t == steps {
 				break
 			}
-			a.step(x, in, alpha)
+			if stop {
+				m = a.keep(xs, ys, in, m, false)
+				xs, ys = a.xs[:m*in], a.ys[:m]
+			}
+			a.step(xs, in, alpha)
 		}
 	}
 	return nil
 }
 
-// keepBest copies into dst each row of the current iterate that beats the
-// sample's best so far.
+// keep moves the rows of the m attacked samples that have not succeeded to
+// the front of the workspaces (the iterate, its gradient, the clean input,
+// the label and, for L∞, the box) and returns their number. Rows only move
+// forward, so the moves are in place. At the start of a run (first: x and
+// labels are the whole batch) it gathers every sample not yet successful;
+// later it moves rows only once an eighth of them have succeeded, as a
+// successful sample still attacked stays successful (its best iterate is
+// kept) and moving rows costs memory passes.
+func (a *PGD[T]) keep(x []T, labels []int, in, m int, first bool) int {
+	if !first {
+		done := 0
+		for _, i := range a.rows[:m] {
+			if a.succ[i] {
+				done++
+			}
+		}
+		if done == 0 || 8*done < m {
+			return m
+		}
+	}
+	a.xs = grow(a.xs, len(a.cur))
+	a.ys = grow(a.ys, len(a.rows))
+	w := 0
+	for k := range m {
+		i := a.rows[k]
+		if a.succ[i] {
+			continue
+		}
+		a.rows[w] = i
+		a.ys[w] = labels[k]
+		src, dst := k*in, w*in
+		switch {
+		case first:
+			copy(a.cur[dst:dst+in], a.cur[src:src+in])
+			copy(a.xs[dst:dst+in], x[src:src+in])
+		case w != k:
+			copy(a.cur[dst:dst+in], a.cur[src:src+in])
+			copy(a.g[dst:dst+in], a.g[src:src+in])
+			copy(a.xs[dst:dst+in], a.xs[src:src+in])
+			if a.Norm == LInf {
+				copy(a.lo[dst:dst+in], a.lo[src:src+in])
+				copy(a.hi[dst:dst+in], a.hi[src:src+in])
+			}
+		}
+		w++
+	}
+	if first && a.Norm == LInf {
+		e := T(a.Epsilon)
+		for j, v := range a.xs[:w*in] {
+			a.lo[j], a.hi[j] = max(v-e, 0), min(v+e, 1)
+		}
+	}
+	return w
+}
+
+// keepBest copies into dst each attacked sample's current iterate when it
+// beats the sample's best so far; row k of the workspaces holds sample
+// a.rows[k], whose label is labels[k].
 func (a *PGD[T]) keepBest(dst []T, labels []int, in int) error {
-	n := len(labels)
+	m := len(labels)
 	cls, isCls := a.Objective.(Classifier)
 	if isCls {
-		if err := cls.Predictions(a.pred, n); err != nil {
+		if err := cls.Predictions(a.pred, m); err != nil {
 			return err
 		}
 	}
-	for i, y := range labels {
+	for k, y := range labels {
+		i := a.rows[k]
 		s := false
 		if isCls {
-			s = (a.pred[i] == y) == a.Targeted
+			s = (a.pred[k] == y) == a.Targeted
 		}
-		l := a.loss[i]
+		l := a.loss[k]
 		higher := l > a.best[i]
 		if a.Targeted {
 			higher = l < a.best[i]
 		}
 		if s && !a.succ[i] || s == a.succ[i] && higher {
 			a.best[i], a.succ[i] = l, s
-			copy(dst[i*in:(i+1)*in], a.cur[i*in:(i+1)*in])
+			copy(dst[i*in:(i+1)*in], a.cur[k*in:(k+1)*in])
 		}
 	}
 	return nil
