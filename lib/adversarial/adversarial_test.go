@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"pointwise/lib/attack"
 	"pointwise/lib/dataset"
 	"pointwise/lib/mlp"
 )
@@ -189,6 +190,11 @@ func TestKeyChangesWithEverySetting(t *testing.T) {
 		"batch size": func(c *Config) { c.BatchSize = 64 },
 		"epochs":     func(c *Config) { c.Epochs = 1 },
 		"seed":       func(c *Config) { c.Seed = 1 },
+		"init":       func(c *Config) { c.Init = "pytorch" },
+		"init 2":     func(c *Config) { c.Init = "glorot-uniform" },
+		"family":     func(c *Config) { c.Heads.Family = "uniform" },
+		"bias":       func(c *Config) { c.Heads.Bias = BiasWeight },
+		"loss":       func(c *Config) { c.Heads.Loss = attack.HeadLimit },
 	} {
 		c := base
 		edit(&c)
@@ -220,6 +226,8 @@ func TestKeyChangesWithEverySetting(t *testing.T) {
 	for name, c := range map[string]Config{
 		"explicit defaults": {Method: Hard, Epsilon: 0.1, Steps: 10, StepSize: 0.025, Heads: HeadSettings{K: 8, Scale: 1}, Mix: 1,
 			Hidden: []int{256, 256}, LearningRate: 1e-3, BatchSize: 128, Epochs: 5},
+		// He's own heads are normal with zero biases.
+		"explicit init and heads' law": {Method: Hard, Epsilon: 0.1, Init: "he", Heads: HeadSettings{Family: "normal", Bias: BiasZero}},
 	} {
 		if k := keyOfConfig(t, c, data); k != want {
 			t.Errorf("%s: key %s, want %s", name, k, want)
@@ -457,8 +465,8 @@ func TestEvaluate(t *testing.T) {
 	}
 	// 1130 images: three batches of EvalBatch = 500, 500 and 130, for each
 	// attack and ε.
-	if rec.updates != 2*3*3 {
-		t.Errorf("%d progress updates, want 18 (2 attacks × 3 ε × 3 batches)", rec.updates)
+	if rec.updates != (1+3)*3 {
+		t.Errorf("%d progress updates, want 12 (FGSM's one sweep of the grid and PGD at 3 ε, × 3 batches)", rec.updates)
 	}
 	for i, r := range rows {
 		wantAttack, wantEps := []string{"FGSM", "PGD-5"}[i/3], ev.Epsilons[i%3]

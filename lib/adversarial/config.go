@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"pointwise/lib/attack"
+	"pointwise/lib/dataset"
+	"pointwise/lib/mlp"
 )
 
 // Method is a training variant.
@@ -108,36 +110,64 @@ type Config struct {
 	// attacks' random starts and the random heads; and every evaluation of
 	// the trained network (see Model).
 	Seed uint64
+	// Init names the network's initialisation (mlp.InitByName): "he" (He
+	// normal, N(0, 2/fan_in) weights and zero biases), "glorot-normal",
+	// "glorot-uniform" (Keras's default) or "pytorch" (nn.Linear's default,
+	// weights and biases U(±1/√fan_in)). If it is "", it is "he"; Resolve
+	// writes "he" as "", so that the cache keys of networks trained before
+	// this setting existed stay valid.
+	Init string `json:",omitempty"`
 }
 
 // HeadSettings are the random heads of Hard training (the paper's eq. 2).
-// The zero value is K = DefaultHeads fresh heads per batch at the output
-// layer's initialisation scale, scored by cross-entropy to the true label.
-// Scale, Loss and Fixed are the settings of the ablation (notebook ext3).
+// The zero value is K = DefaultHeads fresh heads per batch drawn from the
+// output layer's initialisation law (Config.Init's), scored by cross-entropy
+// to the true label. Scale, Loss and Fixed are the settings of the ablation
+// (notebook ext3); Family, Bias and Scale choose the distribution H of the
+// heads, which the paper leaves open.
 type HeadSettings struct {
 	// K is the number of random heads drawn for each batch, 1 to MaxHeads.
 	// If it is 0, it is DefaultHeads (8).
 	K int
 	// Scale multiplies the standard deviations (weights and biases) at which
-	// the heads are drawn, the output layer's initialisation scale: 2 draws
-	// heads twice as large. In (0, MaxHeadScale]; if it is 0, it is 1.
+	// the heads are drawn, the output layer's initialisation scale (after
+	// Family and Bias): 2 draws heads twice as large. In (0, MaxHeadScale];
+	// if it is 0, it is 1.
 	Scale float64
 	// Loss is the loss of each head: attack.HeadCrossEntropy (the zero value
-	// and default: cross-entropy to the true label, the paper's eq. 2) or
+	// and default: cross-entropy to the true label, the paper's eq. 2),
 	// attack.HeadSquared (half the squared distance of the head's logits to
 	// its logits at the clean input; its gradient vanishes at the clean
 	// input, so it relies on the training attack's random start, which PGD
-	// always takes here).
+	// always takes here) or attack.HeadLimit (the small-scale limit of the
+	// cross-entropy, linear in the logits: the attack direction of heads
+	// drawn at Scale → 0, whatever Scale is).
 	Loss attack.HeadLoss
 	// Fixed draws the K heads once, at the start of the run, and keeps them
 	// for every batch. The default, false, draws K fresh heads for every
 	// batch.
 	Fixed bool
+	// Family is the heads' distribution family: "normal" or "uniform" (see
+	// mlp.Family), at the output layer's standard deviations. If it is "",
+	// it is the output layer's own (normal for "he", uniform for "pytorch").
+	Family string `json:",omitempty"`
+	// Bias is the heads' bias law: "zero" (σ_b = 0, as He's and Glorot's)
+	// or "weight" (σ_b = σ_w, as PyTorch's nn.Linear). If it is "", it is
+	// the output layer's own σ_b.
+	Bias string `json:",omitempty"`
 }
 
+// Bias laws of HeadSettings.Bias.
+const (
+	BiasZero   = "zero"
+	BiasWeight = "weight"
+)
+
 // resolve returns h with its defaults filled in, or an error naming the
-// first setting out of range.
-func (h HeadSettings) resolve() (HeadSettings, error) {
+// first setting out of range. own is the output layer's initialisation law:
+// a Family or Bias that repeats it resolves to "", as it draws the same
+// heads.
+func (h HeadSettings) resolve(own mlp.Law) (HeadSettings, error) {
 	if h.K == 0 {
 		h.K = DefaultHeads
 	}
@@ -152,10 +182,54 @@ func (h HeadSettings) resolve() (HeadSettings, error) {
 		return h, fmt.Errorf("adversarial: head scale %v out of range: need 0 < scale ≤ %d (0 means 1)", h.Scale, MaxHeadScale)
 	}
 	h.Scale = scale
-	if h.Loss != attack.HeadCrossEntropy && h.Loss != attack.HeadSquared {
-		return h, fmt.Errorf("adversarial: head loss %v unknown: need attack.HeadCrossEntropy (0, the default) or attack.HeadSquared (1)", h.Loss)
+	switch h.Loss {
+	case attack.HeadCrossEntropy, attack.HeadSquared, attack.HeadLimit:
+	default:
+		return h, fmt.Errorf("adversarial: head loss %v unknown: need attack.HeadCrossEntropy (0, the default), attack.HeadSquared (1) or attack.HeadLimit (2)", h.Loss)
+	}
+	if h.Family != "" {
+		f, err := mlp.FamilyByName(h.Family)
+		if err != nil {
+			return h, fmt.Errorf("adversarial: head family %q unknown: need \"normal\" or \"uniform\" (\"\" means the output layer's own)", h.Family)
+		}
+		if f == own.Family {
+			h.Family = ""
+		}
+	}
+	switch {
+	case h.Bias == "":
+	case h.Bias == BiasZero && own.BiasStd == 0, h.Bias == BiasWeight && own.BiasStd == own.WeightStd:
+		h.Bias = ""
+	case h.Bias != BiasZero && h.Bias != BiasWeight:
+		return h, fmt.Errorf("adversarial: head bias %q unknown: need %q or %q (\"\" means the output layer's own)", h.Bias, BiasZero, BiasWeight)
 	}
 	return h, nil
+}
+
+// law returns the law the resolved settings h draw the heads from, for an
+// output layer initialised from own.
+func (h HeadSettings) law(own mlp.Law) mlp.Law {
+	law := own
+	if h.Family != "" {
+		law.Family, _ = mlp.FamilyByName(h.Family) // checked by resolve
+	}
+	switch h.Bias {
+	case BiasZero:
+		law.BiasStd = 0
+	case BiasWeight:
+		law.BiasStd = law.WeightStd
+	}
+	law.WeightStd *= h.Scale
+	law.BiasStd *= h.Scale
+	return law
+}
+
+// initializer returns the initialisation named by the resolved Init.
+func (c Config) initializer() (mlp.Initializer, error) {
+	if c.Init == "" {
+		return mlp.He{}, nil
+	}
+	return mlp.InitByName(c.Init)
 }
 
 // Resolve returns the configuration with every default filled in and the
@@ -166,6 +240,12 @@ func (c Config) Resolve() (Config, error) {
 	r := Config{Method: c.Method, Seed: c.Seed}
 	if c.Method != Standard && c.Method != PGD && c.Method != Hard {
 		return r, fmt.Errorf("adversarial: method %d unknown: need Standard (0), PGD (1) or Hard (2)", int(c.Method))
+	}
+	if c.Init != "" && c.Init != (mlp.He{}).Name() {
+		if _, err := mlp.InitByName(c.Init); err != nil {
+			return r, fmt.Errorf("adversarial: initialisation %q unknown: need one of %s (\"\" means he)", c.Init, strings.Join(mlp.InitNames(), ", "))
+		}
+		r.Init = c.Init
 	}
 	intSetting := func(name string, v, def, hi int) (int, error) {
 		if v == 0 {
@@ -226,11 +306,12 @@ func (c Config) Resolve() (Config, error) {
 		return r, err
 	}
 	if c.Method == Hard {
-		if r.Heads, err = c.Heads.resolve(); err != nil {
-			return r, err
-		}
 		if len(r.Hidden) == 0 {
 			return r, fmt.Errorf("adversarial: hard training needs a feature layer: need at least one hidden layer, have %v", r.Hidden)
+		}
+		initer, _ := r.initializer() // checked above
+		if r.Heads, err = c.Heads.resolve(initer.Law(len(r.Hidden), r.Hidden[len(r.Hidden)-1], dataset.Classes)); err != nil {
+			return r, err
 		}
 	}
 	return r, nil
@@ -253,10 +334,19 @@ func (c Config) String() string {
 			if c.Heads.Fixed {
 				b.WriteString(" fixed-heads")
 			}
+			if c.Heads.Family != "" {
+				fmt.Fprintf(&b, " head-family=%s", c.Heads.Family)
+			}
+			if c.Heads.Bias != "" {
+				fmt.Fprintf(&b, " head-bias=%s", c.Heads.Bias)
+			}
 		}
 		if c.Mix != 1 && c.Mix != 0 {
 			fmt.Fprintf(&b, " mix=%g", c.Mix)
 		}
+	}
+	if c.Init != "" && c.Init != (mlp.He{}).Name() {
+		fmt.Fprintf(&b, " init=%s", c.Init)
 	}
 	fmt.Fprintf(&b, " hidden=%v lr=%g batch=%d epochs=%d seed=%d", c.Hidden, c.LearningRate, c.BatchSize, c.Epochs, c.Seed)
 	return b.String()

@@ -21,6 +21,13 @@
 //     are hard for the whole distribution of hypotheses on φ, not for the
 //     network's own head. The network then trains on them.
 //
+// The network is initialised He normal (N(0, 2/fan_in) weights, zero
+// biases) unless Config.Init names another initialisation ("pytorch" is
+// nn.Linear's default); Hard's heads are drawn from the output layer's law
+// unless HeadSettings' Family, Bias and Scale ask for another: the paper
+// leaves the distribution H of its eq. 2 open, and these settings make it
+// explicit.
+//
 // Mix, the fraction of each batch replaced by adversarial inputs (default
 // 1), interpolates between standard training and the adversarial variants.
 //

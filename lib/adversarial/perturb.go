@@ -19,8 +19,7 @@ type perturber struct {
 	pgd   *attack.PGD[float32]
 	heads *attack.RandomHeads[float32] // nil for PGD training
 	net   *mlp.Network[float32]
-	scale float64 // HeadSettings.Scale
-	fixed bool    // HeadSettings.Fixed
+	fixed bool // HeadSettings.Fixed
 	mix   float64
 	in    int
 }
@@ -28,7 +27,7 @@ type perturber struct {
 // newPerturber builds the training attack of r on net for batches of up to
 // maxBatch rows; rnd drives the random starts and the random heads.
 func newPerturber(net *mlp.Network[float32], r Config, rnd *rand.Rand, maxBatch int) (*perturber, error) {
-	p := &perturber{net: net, scale: r.Heads.Scale, fixed: r.Heads.Fixed, mix: r.Mix, in: net.In()}
+	p := &perturber{net: net, fixed: r.Heads.Fixed, mix: r.Mix, in: net.In()}
 	var obj attack.Objective[float32]
 	switch r.Method {
 	case PGD:
@@ -44,11 +43,12 @@ func newPerturber(net *mlp.Network[float32], r Config, rnd *rand.Rand, maxBatch 
 		}
 		h.HeadLoss = r.Heads.Loss
 		p.heads, obj = h, h
-		if p.scale != 1 {
-			// NewRandomHeads drew the first heads at scale 1: draw them
-			// again at the asked scale (the fixed heads are these).
-			if err := p.redraw(); err != nil {
-				return nil, err
+		if own := net.Head().Law; r.Heads.law(own) != own {
+			// NewRandomHeads drew the first heads from the output layer's
+			// law: SetLaw draws them again from the asked one (the fixed
+			// heads are these).
+			if err := h.SetLaw(r.Heads.law(own)); err != nil {
+				return nil, fmt.Errorf("adversarial: %w", err)
 			}
 		}
 	default:
@@ -77,26 +77,10 @@ func (p *perturber) Perturb(dst, x []float32, labels []int) error {
 
 var _ mlp.Perturber[float32] = (*perturber)(nil)
 
-// redraw draws the K heads afresh at HeadSettings.Scale times the output layer's
-// initialisation scale. attack.RandomHeads draws at the scale the network's
-// head records, so for a scale other than 1 the recorded standard
-// deviations are multiplied for the draw and restored after it (the
-// weights are untouched): W ~ N(0, (s·σ_w)²) is s times W ~ N(0, σ_w²) drawn
-// from the same stream, exactly so for a power of two.
+// redraw draws the K heads afresh from HeadSettings' law (HeadSettings.law):
+// at Scale s, W ~ N(0, (s·σ_w)²) is s times W ~ N(0, σ_w²) drawn from the
+// same stream, exactly so for a power of two.
 func (p *perturber) redraw() error {
-	if p.scale == 1 {
-		p.heads.Redraw()
-		return nil
-	}
-	h := p.net.Head()
-	scaled := h
-	scaled.WeightStd, scaled.BiasStd = p.scale*h.WeightStd, p.scale*h.BiasStd
-	if err := p.net.SetHead(scaled); err != nil {
-		return fmt.Errorf("adversarial: %w", err)
-	}
 	p.heads.Redraw()
-	if err := p.net.SetHead(h); err != nil {
-		return fmt.Errorf("adversarial: %w", err)
-	}
 	return nil
 }

@@ -112,6 +112,15 @@ func (r Config) label(data string) string {
 		if h.Fixed {
 			diff = append(diff, "fixed heads")
 		}
+		if h.Family != "" {
+			diff = append(diff, h.Family+" heads")
+		}
+		if h.Bias != "" {
+			diff = append(diff, "head bias "+h.Bias)
+		}
+	}
+	if r.Init != "" {
+		diff = append(diff, r.Init+" init")
 	}
 	s := data + " " + r.Method.String() + " training"
 	if len(diff) > 0 {
@@ -184,7 +193,11 @@ func (m *Model) train(ctx context.Context, rep Reporter, data Data, sizes []int,
 	if err != nil {
 		return trained{}, fmt.Errorf("adversarial: %w", err)
 	}
-	if err := net.Init(rand.New(rand.NewPCG(r.Seed, initStream)), mlp.He{}); err != nil {
+	initer, err := r.initializer()
+	if err != nil {
+		return trained{}, err
+	}
+	if err := net.Init(rand.New(rand.NewPCG(r.Seed, initStream)), initer); err != nil {
 		return trained{}, fmt.Errorf("adversarial: %w", err)
 	}
 	opt := &mlp.Adam[float32]{LearningRate: r.LearningRate}

@@ -28,7 +28,10 @@
 // gradients, row by row. NewCrossEntropy is ℓ = log Σ_c exp z_c − z_y of
 // the network's logits z (computed row by row as mlp.CrossEntropy computes
 // the training loss); RandomHeads is (1/K) Σ_k L(φ(x)W_k + b_k, y) over K
-// random heads drawn like mlp.Network.RandomHead. FGSM (Goodfellow et al.
+// random heads drawn like mlp.Network.RandomHead, from the law the network's
+// head was initialised from or another (SetLaw), with L the cross-entropy,
+// a squared distance, or HeadLimit, the cross-entropy's limit as the heads'
+// scale tends to 0. FGSM (Goodfellow et al.
 // 2015) and PGD (Madry et al. 2018) are bound to an Objective; PGD keeps each
 // sample's best iterate, as AutoAttack does (Croce and Hein 2020). The
 // defaults, and how they compare with torchattacks, Foolbox and ART, are on

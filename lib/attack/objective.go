@@ -26,15 +26,31 @@ const (
 	// label. Its gradient vanishes at x' = x, so FGSM and PGD without random
 	// start do not move; use PGD with its default random start.
 	HeadSquared
+	// HeadLimit is the small-scale limit of HeadCrossEntropy, linear in the
+	// head's logits z ∈ R^C:
+	//
+	//	L(z, y) = (1/C − e_y)ᵀz = (1/C) Σ_c z_c − z_y,
+	//
+	// with 1/C the constant vector. For heads at scale s, z_k = s·z̃_k with
+	// z̃_k = φW̃_k + b̃_k, the cross-entropy's ∂L/∂z_k = softmax(s·z̃_k) − e_y
+	// = 1/C − e_y + O(s), so the cross-entropy objective's input gradient
+	// is s·J_φ(x)ᵀ (1/K) Σ_k W̃_k (1/C − e_y) + O(s²): as s → 0 its
+	// direction, and so the sign that L∞ attacks use, tends to that of
+	// HeadLimit's gradient, whose direction depends neither on s nor on the
+	// biases.
+	HeadLimit
+	numHeadLosses
 )
 
-// String returns "ce" or "squared".
+// String returns "ce", "squared" or "limit".
 func (l HeadLoss) String() string {
 	switch l {
 	case HeadCrossEntropy:
 		return "ce"
 	case HeadSquared:
 		return "squared"
+	case HeadLimit:
+		return "limit"
 	}
 	return fmt.Sprintf("HeadLoss(%d)", uint8(l))
 }
@@ -45,10 +61,13 @@ func (l HeadLoss) String() string {
 //
 //	J(x, y) = (1/K) Σ_k L(z_k(x), y),   z_k(x) = φ(x)·W_k + b_k,
 //
-// with W_k, b_k drawn at the network head's initialisation scale,
-// (W_k)_ij ~ N(0, σ_w²), (b_k)_j ~ N(0, σ_b²), exactly as K successive calls
-// of net.RandomHead(rnd) would draw them, and L chosen by HeadLoss (the
-// cross-entropy to the true label by default). The heads act on the
+// with W_k, b_k drawn from the law the network's head was initialised from
+// (mlp.Layer.Law: for He's, (W_k)_ij ~ N(0, 2/F) and b_k = 0; for
+// mlp.PyTorchLinear's, every weight and bias U(±1/√F)), exactly as K
+// successive calls of net.RandomHead(rnd) would draw them, or from the law
+// given to SetLaw; and L chosen by HeadLoss (the cross-entropy to the true
+// label by default). The paper leaves the distribution H of eq. 2 open: the
+// heads' law is that choice. The heads act on the
 // pre-activation: the network head's output activation is not applied (for
 // the usual Identity head this changes nothing). The gradient
 //
@@ -65,6 +84,8 @@ type RandomHeads[T mlp.Float] struct {
 	// Gradient (FGSM and PGD do so at the start of every Perturb).
 	HeadLoss HeadLoss
 
+	law    mlp.Law // the heads' law, if hasLaw (SetLaw)
+	hasLaw bool
 	net    *mlp.Network[T]
 	tape   *mlp.Tape[T]
 	rnd    *rand.Rand
@@ -131,13 +152,37 @@ func (o *RandomHeads[T]) K() int { return o.k }
 // MaxBatch returns the largest batch the objective accepts.
 func (o *RandomHeads[T]) MaxBatch() int { return o.tape.MaxBatch() }
 
-// Redraw draws K fresh heads from the objective's random source, at the
-// network head's current initialisation scale, head by head (weights
-// row-major, then biases), as K calls of net.RandomHead would. It forgets the
+// Law returns the law the heads are drawn from: the one given to SetLaw, or
+// else the network head's.
+func (o *RandomHeads[T]) Law() mlp.Law {
+	if o.hasLaw {
+		return o.law
+	}
+	return o.net.Head().Law
+}
+
+// SetLaw sets the law the heads are drawn from, in place of the network
+// head's, and draws K fresh heads from it (see Redraw). Its weight standard
+// deviation must be positive.
+func (o *RandomHeads[T]) SetLaw(law mlp.Law) error {
+	if err := law.Validate(); err != nil {
+		return fmt.Errorf("attack: heads' law: %w", err)
+	}
+	if !(law.WeightStd > 0) {
+		return fmt.Errorf("attack: heads' weight standard deviation σ_w = %v out of range: need > 0", law.WeightStd)
+	}
+	o.law, o.hasLaw = law, true
+	o.Redraw()
+	return nil
+}
+
+// Redraw draws K fresh heads from the objective's random source and its
+// Law, head by head (weights row-major, then biases), as K calls of
+// net.RandomHead would when the law is the network head's. It forgets the
 // reference of HeadSquared.
 func (o *RandomHeads[T]) Redraw() {
 	h := o.net.Head()
-	h.W, h.B = o.hw, o.hb
+	h.W, h.B, h.Law = o.hw, o.hb, o.Law()
 	kc := o.k * o.c
 	for k := range o.k {
 		_ = h.Draw(o.rnd) // rnd is non-nil: checked by NewRandomHeads
@@ -154,9 +199,7 @@ func (o *RandomHeads[T]) Head(k int) (mlp.Layer[T], error) {
 	if k < 0 || k >= o.k {
 		return mlp.Layer[T]{}, fmt.Errorf("attack: head k = %d out of range: need 0 ≤ k < K = %d", k, o.k)
 	}
-	h := o.net.Head()
-	l := mlp.Layer[T]{In: o.f, Out: o.c, Act: mlp.Identity, W: make([]T, o.f*o.c), B: make([]T, o.c),
-		WeightStd: h.WeightStd, BiasStd: h.BiasStd}
+	l := mlp.Layer[T]{In: o.f, Out: o.c, Act: mlp.Identity, W: make([]T, o.f*o.c), B: make([]T, o.c), Law: o.Law()}
 	kc := o.k * o.c
 	for j := range o.f {
 		copy(l.W[j*o.c:(j+1)*o.c], o.w[j*kc+k*o.c:j*kc+(k+1)*o.c])
@@ -166,10 +209,10 @@ func (o *RandomHeads[T]) Head(k int) (mlp.Layer[T], error) {
 }
 
 // SetReference implements Referencer: with HeadSquared it records the K
-// heads' logits at the n clean inputs x; with HeadCrossEntropy it does
+// heads' logits at the n clean inputs x; with the other losses it does
 // nothing.
 func (o *RandomHeads[T]) SetReference(x []T, n int) error {
-	if o.HeadLoss == HeadCrossEntropy {
+	if o.HeadLoss != HeadSquared {
 		return nil
 	}
 	o.refN = 0
@@ -233,8 +276,8 @@ func (o *RandomHeads[T]) eval(loss []float64, x []T, labels []int, n int) error 
 	if err := checkObjective(loss, x, labels, n, o.net.In(), o.c, o.tape.MaxBatch()); err != nil {
 		return err
 	}
-	if o.HeadLoss != HeadCrossEntropy && o.HeadLoss != HeadSquared {
-		return fmt.Errorf("attack: HeadLoss = %v unknown: need HeadCrossEntropy or HeadSquared", o.HeadLoss)
+	if o.HeadLoss >= numHeadLosses {
+		return fmt.Errorf("attack: HeadLoss = %v unknown: need HeadCrossEntropy, HeadSquared or HeadLimit", o.HeadLoss)
 	}
 	if o.HeadLoss == HeadSquared && o.refN != n {
 		return fmt.Errorf("attack: HeadSquared needs SetReference for this batch of n = %d first (reference holds %d samples)", n, o.refN)
@@ -249,8 +292,12 @@ func (o *RandomHeads[T]) eval(loss []float64, x []T, labels []int, n int) error 
 		for k := range o.k {
 			s := i*kc + k*c
 			zr, dr := o.z[s:s+c], o.dz[s:s+c]
-			if o.HeadLoss == HeadCrossEntropy {
+			switch o.HeadLoss {
+			case HeadCrossEntropy:
 				l += numeric.CrossEntropy(dr, zr, y, inv)
+				continue
+			case HeadLimit:
+				l += limitLoss(dr, zr, y, inv)
 				continue
 			}
 			for j, v := range zr {
@@ -268,6 +315,19 @@ func (o *RandomHeads[T]) eval(loss []float64, x []T, labels []int, n int) error 
 		}
 	}
 	return nil
+}
+
+// limitLoss returns HeadLimit's loss (1/C) Σ_c z_c − z_y of the logits z
+// and writes scale times its gradient, scale·(1/C − e_y), into dst.
+func limitLoss[T mlp.Float](dst, z []T, y int, scale float64) float64 {
+	c := float64(len(z))
+	var sum float64
+	for j, v := range z {
+		sum += float64(v)
+		dst[j] = T(scale / c)
+	}
+	dst[y] = T(scale * (1/c - 1))
+	return sum/c - float64(z[y])
 }
 
 // checkShape validates a batch x of n rows of width in for a workspace of

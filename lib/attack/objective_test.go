@@ -35,6 +35,11 @@ func TestObjectiveGradientsFiniteDifferences(t *testing.T) {
 		t.Fatal(err)
 	}
 	squared.HeadLoss = HeadSquared
+	limit, err := NewRandomHeads(net, 3, n, newRand(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	limit.HeadLoss = HeadLimit
 	// The squared loss's reference is another point, or its gradient at x
 	// would vanish.
 	ref := unitInputs[float64](rnd, n, d, 0.1, 0.9)
@@ -53,6 +58,7 @@ func TestObjectiveGradientsFiniteDifferences(t *testing.T) {
 		{"CrossEntropy", ce},
 		{"RandomHeads K=3 ce", heads},
 		{"RandomHeads K=4 squared", squared},
+		{"RandomHeads K=3 limit", limit},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dx := make([]float64, n*d)

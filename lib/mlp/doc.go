@@ -21,6 +21,17 @@
 // has the coefficient vector θ = [w; b] over the augmented features
 // f(x) = [φ(x), 1], so that its pre-activation output is f(x)ᵀθ.
 //
+// # Initialisations
+//
+// Network.Init draws every parameter from a Law per layer: a Family (Normal
+// or Uniform) and the standard deviations of the weights and the biases. An
+// Initializer names the law of each layer: He (He normal, the default),
+// Glorot (normal), GlorotUniform (Keras's default), PyTorchLinear (nn.Linear's
+// default) and Gaussian (layer by layer, for fig5); InitByName finds the
+// first four by name. A network records the name (InitName) and each
+// layer's law (Layer.Law), and its random heads are drawn from its head's
+// law. The file format keeps both.
+//
 // An output slice is called dst; a nil dst allocates. Inputs are never
 // modified. Functions a user can call with bad values return errors that name
 // the parameter, its value and the allowed range; internal kernels panic on

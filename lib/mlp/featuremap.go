@@ -30,8 +30,8 @@ func (net *Network[T]) FeatureMap() (*FeatureMap, error) {
 	fm := &FeatureMap{
 		sizes: append([]int(nil), net.sizes[:L]...),
 		acts:  append([]Activation(nil), net.acts[:L-1]...),
-		wstd:  net.wstd[L-1],
-		bstd:  net.bstd[L-1],
+		wstd:  net.laws[L-1].WeightStd,
+		bstd:  net.laws[L-1].BiasStd,
 	}
 	for l := range L - 1 {
 		lay := net.Layer(l)

@@ -15,8 +15,8 @@ import (
 // layer φ. It shares memory with the network.
 func (net *Network[T]) Head() Layer[T] { return net.Layer(len(net.acts) - 1) }
 
-// SetHead copies the weights, biases and initial scales of h into the head.
-// h must have the head's widths; its activation replaces the head's.
+// SetHead copies the weights, biases and law of h into the head. h must
+// have the head's widths; its activation and law replace the head's.
 func (net *Network[T]) SetHead(h Layer[T]) error {
 	head := net.Head()
 	if h.In != head.In || h.Out != head.Out || len(h.W) != h.In*h.Out || len(h.B) != h.Out {
@@ -25,17 +25,22 @@ func (net *Network[T]) SetHead(h Layer[T]) error {
 	if !h.Act.valid() {
 		return fmt.Errorf("mlp: head activation %v unknown: need Identity, ReLU, Tanh or Sigmoid", h.Act)
 	}
+	if p := h.Law.problem(); p != "" {
+		return fmt.Errorf("mlp: head law: %s", p)
+	}
 	copy(head.W, h.W)
 	copy(head.B, h.B)
 	l := len(net.acts) - 1
 	net.acts[l] = h.Act
-	net.wstd[l], net.bstd[l] = h.WeightStd, h.BiasStd
+	net.laws[l] = h.Law
 	return nil
 }
 
 // RandomHead returns a new head, in its own memory, with the network head's
-// widths, activation and initial scales, drawn as W_ij ~ N(0, σ_w²),
-// b_j ~ N(0, σ_b²) from rnd: a random hypothesis on the current feature layer.
+// widths, activation and law, drawn from that law (see Layer.Draw) with rnd:
+// a random hypothesis on the current feature layer, h ~ H of the paper's
+// eq. 2, where H is the head's initialisation (N(0, 2/F) weights and zero
+// biases for He's; U(±1/√F) weights and biases for PyTorchLinear's).
 // Redraw it in place with Layer.Draw.
 func (net *Network[T]) RandomHead(rnd *rand.Rand) (Layer[T], error) {
 	h := net.Head()
@@ -44,14 +49,18 @@ func (net *Network[T]) RandomHead(rnd *rand.Rand) (Layer[T], error) {
 	return h, h.Draw(rnd)
 }
 
-// Draw redraws the layer's parameters in place from rnd: W_ij ~ N(0, σ_w²)
-// then b_j ~ N(0, σ_b²), with σ_w = WeightStd and σ_b = BiasStd.
+// Draw redraws the layer's parameters in place from its Law with rnd, as
+// Init does: every W_ij (row-major), then every b_j, independent, of mean 0
+// and standard deviations σ_w = WeightStd and σ_b = BiasStd, N(0, σ²) for
+// Normal and U(−√3σ, √3σ) for Uniform.
 func (l Layer[T]) Draw(rnd *rand.Rand) error {
 	if rnd == nil {
 		return errors.New("mlp: random source nil: need a seeded *rand.Rand")
 	}
-	fill(rnd, l.W, l.WeightStd)
-	fill(rnd, l.B, l.BiasStd)
+	if p := l.Law.problem(); p != "" {
+		return fmt.Errorf("mlp: layer law: %s", p)
+	}
+	draw(rnd, l.Law, l.W, l.B)
 	return nil
 }
 

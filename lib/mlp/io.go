@@ -8,37 +8,79 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"unsafe"
 
 	"pointwise/lib/internal/atomicfile"
 )
 
-// The file format, version 1, all integers little-endian:
+// The file format, all integers little-endian; version 2 adds the lines
+// marked v2:
 //
 //	magic    [8]byte  "PWMLP\x00\r\n" (the CR LF catches text-mode mangling)
-//	version  uint32   1
+//	version  uint32   1 or 2
 //	elemSize uint32   4 (float32) or 8 (float64)
 //	layers   uint32   L
 //	sizes    [L+1]uint32
 //	acts     [L]uint32
+//	families [L]uint32 (v2) each layer's Family
 //	scales   [L][2]float64 (σ_w, σ_b of each layer)
+//	nameLen  uint32   (v2) then name [nameLen]byte, the initialisation's name
 //	params   [P]T     the flat parameter vector, P = Σ (sizes[l]+1)·sizes[l+1]
 //	crc      uint32   CRC-32C (Castagnoli) of everything before it
+//
+// A network is written in version 1, as before version 2 existed, when
+// version 1 holds all it records: every layer Normal and the name that
+// version 1 implies (see v1Name); otherwise in version 2. So networks
+// initialised with He, Glorot or Gaussian keep their bytes (and the cache
+// entries that hold them stay valid), and every file round-trips.
 const (
 	magic         = "PWMLP\x00\r\n"
-	formatVersion = 1
+	formatVersion = 2
+	// MaxInitName is the longest initialisation name, in bytes, that a
+	// network records.
+	MaxInitName = 64
 )
 
+// v1Name is the initialisation name a version-1 file implies, which holds
+// Normal laws and no name: "" if every standard deviation is 0 (never
+// initialised), the name of He or Glorot if every layer has its law, and
+// "gaussian" otherwise.
+func v1Name(sizes []int, laws []Law) string {
+	if !slices.ContainsFunc(laws, func(l Law) bool { return l != Law{} }) {
+		return ""
+	}
+	for _, in := range []Initializer{He{}, Glorot{}} {
+		match := true
+		for l, law := range laws {
+			match = match && law == in.Law(l, sizes[l], sizes[l+1])
+		}
+		if match {
+			return in.Name()
+		}
+	}
+	return Gaussian{}.Name()
+}
+
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// v1 reports whether version 1 holds all that net records.
+func (net *Network[T]) v1() bool {
+	return net.init == v1Name(net.sizes, net.laws) && !slices.ContainsFunc(net.laws, func(l Law) bool { return l.Family != Normal })
+}
 
 // MarshalBinary encodes the network in the package's versioned format.
 func (net *Network[T]) MarshalBinary() ([]byte, error) {
 	var zero T
 	es := int(unsafe.Sizeof(zero))
 	L := len(net.acts)
-	buf := make([]byte, 0, 8+12+4*(2*L+1)+16*L+es*len(net.params)+4)
+	version := uint32(2)
+	if net.v1() {
+		version = 1
+	}
+	buf := make([]byte, 0, 8+12+4*(3*L+2)+16*L+len(net.init)+es*len(net.params)+4)
 	buf = append(buf, magic...)
-	buf = binary.LittleEndian.AppendUint32(buf, formatVersion)
+	buf = binary.LittleEndian.AppendUint32(buf, version)
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(es))
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(L))
 	for _, s := range net.sizes {
@@ -47,9 +89,18 @@ func (net *Network[T]) MarshalBinary() ([]byte, error) {
 	for _, a := range net.acts {
 		buf = binary.LittleEndian.AppendUint32(buf, uint32(a))
 	}
-	for l := range L {
-		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(net.wstd[l]))
-		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(net.bstd[l]))
+	if version == 2 {
+		for _, law := range net.laws {
+			buf = binary.LittleEndian.AppendUint32(buf, uint32(law.Family))
+		}
+	}
+	for _, law := range net.laws {
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(law.WeightStd))
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(law.BiasStd))
+	}
+	if version == 2 {
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(len(net.init)))
+		buf = append(buf, net.init...)
 	}
 	for _, v := range net.params {
 		if es == 4 {
@@ -71,8 +122,9 @@ func (net *Network[T]) UnmarshalBinary(data []byte) error {
 	if string(r.next(len(magic))) != magic {
 		return errors.New("mlp: not a network file: bad magic header")
 	}
-	if v := r.u32(); v != formatVersion {
-		return fmt.Errorf("mlp: file format version %d not supported: need %d", v, formatVersion)
+	version := r.u32()
+	if version != 1 && version != formatVersion {
+		return fmt.Errorf("mlp: file format version %d not supported: need 1 or %d", version, formatVersion)
 	}
 	if got := int(r.u32()); got != es {
 		return fmt.Errorf("mlp: file holds %d-byte elements, network has %d-byte elements: load with the matching type and use Convert", got, es)
@@ -85,7 +137,11 @@ func (net *Network[T]) UnmarshalBinary(data []byte) error {
 		return fmt.Errorf("mlp: %d layers out of range: need 1 to %d", L, MaxLayers)
 	}
 	// The header's fixed part must fit before it is read.
-	if need := 4*(2*L+1) + 16*L + 4; len(r.b) < need {
+	need := 4*(2*L+1) + 16*L + 4
+	if version == 2 {
+		need += 4*L + 4
+	}
+	if len(r.b) < need {
 		return fmt.Errorf("%w: the header of %d layers needs %d more bytes, the data holds %d", errTruncated, L, need, len(r.b))
 	}
 	sizes := make([]int, L+1)
@@ -100,10 +156,30 @@ func (net *Network[T]) UnmarshalBinary(data []byte) error {
 		}
 		acts[i] = Activation(a)
 	}
-	wstd, bstd := make([]float64, L), make([]float64, L)
-	for l := range L {
-		wstd[l] = math.Float64frombits(r.u64())
-		bstd[l] = math.Float64frombits(r.u64())
+	laws := make([]Law, L)
+	if version == 2 {
+		for l := range laws {
+			f := r.u32()
+			if f >= uint32(numFamilies) {
+				return fmt.Errorf("mlp: family %d of layer %d unknown: need 0 (normal) or 1 (uniform)", f, l)
+			}
+			laws[l].Family = Family(f)
+		}
+	}
+	for l := range laws {
+		laws[l].WeightStd = math.Float64frombits(r.u64())
+		laws[l].BiasStd = math.Float64frombits(r.u64())
+		if p := laws[l].problem(); p != "" {
+			return fmt.Errorf("mlp: layer %d law: %s", l, p)
+		}
+	}
+	var name string
+	if version == 2 {
+		n := r.u32()
+		if n > MaxInitName || int(n) > len(r.b) {
+			return fmt.Errorf("mlp: initialisation name of %d bytes out of range: need ≤ %d and within the data's %d", n, MaxInitName, len(r.b))
+		}
+		name = string(r.next(int(n)))
 	}
 	var total int
 	for l := range L {
@@ -136,8 +212,14 @@ func (net *Network[T]) UnmarshalBinary(data []byte) error {
 			nn.params[i] = T(math.Float64frombits(r.u64()))
 		}
 	}
-	copy(nn.wstd, wstd)
-	copy(nn.bstd, bstd)
+	copy(nn.laws, laws)
+	nn.init = name
+	if version == 1 {
+		nn.init = v1Name(sizes, laws)
+	} else if nn.v1() {
+		// One encoding per network: MarshalBinary writes this one as version 1.
+		return fmt.Errorf("mlp: version-2 file of a network that version 1 holds (Normal laws, initialisation %q): not written by this package", name)
+	}
 	*net = *nn
 	return nil
 }

@@ -64,7 +64,7 @@ func TestLoadRejects(t *testing.T) {
 	}{
 		{"empty", nil, "magic"},
 		{"magic", edit(func(b []byte) []byte { b[0] = 'X'; return b }), "magic"},
-		{"version", edit(func(b []byte) []byte { b[8] = 2; return b }), "version 2"},
+		{"version", edit(func(b []byte) []byte { b[8] = 3; return b }), "version 3"},
 		{"truncated", good[:len(good)-9], "truncated"},
 		{"truncated header", good[:30], "truncated"},
 		{"trailing", append(append([]byte(nil), good...), 0), "after the parameters"},

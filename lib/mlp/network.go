@@ -25,9 +25,9 @@ type Layer[T Float] struct {
 	// W is the In×Out weight matrix, row-major; B is the bias of length Out.
 	// Both share memory with the Network.
 	W, B []T
-	// WeightStd and BiasStd are the standard deviations the layer was last
-	// initialised with; random heads are drawn at the head's scale.
-	WeightStd, BiasStd float64
+	// Law is the law the layer was last initialised from (its Family,
+	// WeightStd and BiasStd); random heads are drawn from the head's.
+	Law
 }
 
 // Network is a multilayer perceptron: dense layers applied in order, each
@@ -39,8 +39,8 @@ type Network[T Float] struct {
 	acts   []Activation
 	params []T
 	off    []int // off[l] is the offset of layer l's W in params
-	wstd   []float64
-	bstd   []float64
+	laws   []Law // each layer's law, recorded by Init
+	init   string
 }
 
 // New returns a network with layer widths sizes[0] (the input) → sizes[1] →
@@ -83,10 +83,14 @@ func newNetwork[T Float](sizes []int, acts []Activation) (*Network[T], error) {
 		acts:   acts,
 		params: make([]T, total),
 		off:    off,
-		wstd:   make([]float64, len(acts)),
-		bstd:   make([]float64, len(acts)),
+		laws:   make([]Law, len(acts)),
 	}, nil
 }
+
+// InitName returns the name of the Initializer the network was last
+// initialised with (see Init), or "" if it never was. Layer(l).Law is each
+// layer's law; SetHead can change the head's.
+func (net *Network[T]) InitName() string { return net.init }
 
 // Sizes returns the layer widths: input, hidden layers, output.
 func (net *Network[T]) Sizes() []int { return append([]int(nil), net.sizes...) }
@@ -123,9 +127,9 @@ func (net *Network[T]) Layer(l int) Layer[T] {
 	o := net.off[l]
 	return Layer[T]{
 		In: in, Out: out, Act: net.acts[l],
-		W:         net.params[o : o+in*out : o+in*out],
-		B:         net.params[o+in*out : o+(in+1)*out : o+(in+1)*out],
-		WeightStd: net.wstd[l], BiasStd: net.bstd[l],
+		W:   net.params[o : o+in*out : o+in*out],
+		B:   net.params[o+in*out : o+(in+1)*out : o+(in+1)*out],
+		Law: net.laws[l],
 	}
 }
 
@@ -133,8 +137,8 @@ func (net *Network[T]) Layer(l int) Layer[T] {
 func (net *Network[T]) Clone() *Network[T] {
 	c, _ := newNetwork[T](net.sizes, append([]Activation(nil), net.acts...))
 	copy(c.params, net.params)
-	copy(c.wstd, net.wstd)
-	copy(c.bstd, net.bstd)
+	copy(c.laws, net.laws)
+	c.init = net.init
 	return c
 }
 
@@ -145,8 +149,8 @@ func Convert[U, T Float](net *Network[T]) *Network[U] {
 	for i, v := range net.params {
 		c.params[i] = U(v)
 	}
-	copy(c.wstd, net.wstd)
-	copy(c.bstd, net.bstd)
+	copy(c.laws, net.laws)
+	c.init = net.init
 	return c
 }
 
