@@ -74,8 +74,9 @@
 // # Notebooks
 //
 // Study is a Figure 6 notebook's computation, TransferStudy open question
-// 2's on one data set, Ablation open question 3's; CheckFigure6,
-// AnswerTransfer and AnswerAblation make their checks and state their
+// 2's on one data set, Ablation open question 3's, Sensitivity open
+// question 4's; CheckFigure6, AnswerTransfer, AnswerAblation and
+// AnswerSensitivity make their checks and state their
 // answers from the rows read back from the figures' CSVs. Package plots
 // draws their figures.
 package adversarial

@@ -126,10 +126,11 @@ func stepsOf(steps int, what string) (int, error) {
 	return steps, nil
 }
 
-// title names a task on m for progress bars and logs, such as "MNIST hard
-// seed 1: attacks".
+// title names a task on m for progress bars and logs: its training's label
+// and the task, such as "MNIST hard training (head scale 0.25), seed 1:
+// attacks".
 func (m *Model) title(task string) string {
-	return fmt.Sprintf("%s %v seed %d: %s", m.Data, m.Config.Method, m.Config.Seed, task)
+	return m.Config.label(m.Data) + ": " + task
 }
 
 func (e *Evaluator) evaluate(ctx context.Context, rep Reporter, m *Model, test Data, eps []float64, steps int) ([]Row, error) {

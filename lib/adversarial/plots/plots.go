@@ -17,7 +17,7 @@ import (
 )
 
 // valuer is a row of a figure's table: adversarial.Row, TransferRow,
-// AblationRow.
+// AblationRow, SensitivityRow.
 type valuer interface{ Values() []any }
 
 // newFigure returns an empty figure id laid out in cols columns, whose
