@@ -306,52 +306,84 @@ clean:
 
 # make bench: samples/s of the fig6 classifier (784-256-256-10, float32,
 # batch 128) in inference, training and adversarial training steps and
-# PGD-20, in Go (pure-Go BLAS; OpenBLAS when installed, single-threaded with
-# Go splitting the products over the cores, the default, and on its own
-# threads, OPENBLAS_NUM_THREADS=nproc) and in PyTorch CPU after
-# torch.set_num_threads(2), the reference, and (1). BENCH_ROUNDS rounds each run
-# every implementation once in turn, so that all see the same machine load;
-# the table of medians is printed and written to $(OUT)/bench.csv, the raw
-# runs kept in $(OUT)/bench/.
+# PGD-20, rows (a)-(f), in Go and in PyTorch on the CPU; each row's useful
+# GFLOP/s against the machine's peak, measured in the same run on the
+# products of a step and a 2048-square product; and a sweep of rows (b) and
+# (f) over hidden width (256, 512, 1024) and batch (128, 512, 2048). Go runs
+# on gonum's pure-Go BLAS, on OpenBLAS single-threaded with Go splitting the
+# products over the cores (the default) and on OpenBLAS's own threads
+# (OPENBLAS_NUM_THREADS=nproc). PyTorch runs from two installs: Debian's
+# python3-torch (1.13, OpenBLAS), and PyTorch 2.x from PyPI (MKL, oneDNN) in a
+# venv of its own made by `make torch-venv`, eager and through torch.compile;
+# each after torch.set_num_threads(1) and (2). BENCH_ROUNDS rounds each run
+# every configuration once in turn, so that all see the same machine load;
+# the tables of medians are printed and written to $(OUT)/bench.csv, the raw
+# runs kept in $(OUT)/bench/ (bench/doc.go says more). A smoke test:
+#   make bench BENCH_ROUNDS=1 BENCH_TIME=0.1 BENCH_SWEEP_TIME=0.05 BENCH_GEMM_TIME=0.05
 BENCH_ROUNDS ?= 5
+# Seconds of each timed run of rows (a)-(f), of a sweep cell, of a product.
+BENCH_TIME       ?= 1
+BENCH_SWEEP_TIME ?= 0.3
+BENCH_GEMM_TIME  ?= 0.3
+# The set_num_threads of the PyTorch 2.x configurations that run the sweep;
+# the sweep and the products run in the first BENCH_SWEEP_ROUNDS rounds.
+BENCH_SWEEP_THREADS ?= 2
+BENCH_SWEEP_ROUNDS  ?= 3
 BENCH_DIR    := $(OUT)/bench
-.PHONY: bench bench-run torch
+# Debian's python3-torch is installed for Debian's own interpreter.
+TORCH_DEBIAN_PYTHON ?= /usr/bin/python3
+# PyTorch 2.x: the venv's, or an interpreter of your own that imports torch.
+TORCH_VENV   := $(CACHE)/torch-venv
+TORCH_PYTHON ?= $(TORCH_VENV)/bin/python
+.PHONY: bench bench-run torch torch-venv
 
 # Set-up may install OpenBLAS, so the benchmark runs in a second make that sees it.
-bench: openblas torch
+bench: openblas torch $(if $(filter $(TORCH_VENV)/bin/python,$(TORCH_PYTHON)),torch-venv)
 	@$(MAKE) --no-print-directory bench-run
 
-# The reference: Debian's PyTorch (CPU), installed as root like the rest.
+# Debian's PyTorch (CPU), installed as root like the rest.
 torch:
-	@if $(PYTHON) -c 'import torch' 2>/dev/null; then \
-		echo "torch: found ($(PYTHON))"; \
+	@if $(TORCH_DEBIAN_PYTHON) -c 'import torch' 2>/dev/null; then \
+		echo "torch: found ($(TORCH_DEBIAN_PYTHON))"; \
 	elif [ "$(IS_ROOT)" = yes ]; then \
-		echo "torch: installing Debian's python3-torch (the reference of make bench)"; \
+		echo "torch: installing Debian's python3-torch (PyTorch 1.13 for make bench)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch >/dev/null; \
 	else \
-		echo "torch: $(PYTHON) cannot import torch; make bench prints the Go rows only. For the reference:"; \
+		echo "torch: $(TORCH_DEBIAN_PYTHON) cannot import torch; make bench leaves Debian's PyTorch 1.13 out. For it:"; \
 		echo "    sudo apt-get install -y python3-torch"; \
 	fi
 
+# PyTorch 2.x from PyPI, for make bench only (never make test): a venv made
+# by PYTHON3 with bench/requirements-torch.txt, re-installed when that
+# changes. PyPI's Linux wheel is a CUDA build of several GB that computes on
+# the CPU too. A failed install (no network, no space) is reported and make
+# bench goes on without its columns.
+torch-venv: $(TORCH_VENV)/.installed
+
+$(TORCH_VENV)/.installed: bench/requirements-torch.txt
+	@if [ ! -x $(TORCH_VENV)/bin/python ]; then \
+		echo "torch-venv: making $(TORCH_VENV) with $$($(PYTHON3) --version 2>&1)"; \
+		$(PYTHON3) -m venv $(TORCH_VENV) || rm -rf $(TORCH_VENV); \
+	fi; \
+	if [ ! -x $(TORCH_VENV)/bin/python ]; then \
+		echo "torch-venv: $(PYTHON3) -m venv failed (on Debian/Ubuntu: sudo apt-get install python3-venv); make bench goes on without PyTorch 2.x"; \
+	else \
+		echo "torch-venv: installing bench/requirements-torch.txt into $(TORCH_VENV) (PyTorch 2.x from PyPI, several GB)"; \
+		if $(TORCH_VENV)/bin/python -m pip install -q --disable-pip-version-check -r bench/requirements-torch.txt >$(CACHE)/torch-venv.log 2>&1; then \
+			touch $@; \
+		else \
+			tail -n 5 $(CACHE)/torch-venv.log; \
+			echo "torch-venv: pip install failed (no network? about 6 GB free in $(CACHE)?); its log: $(CACHE)/torch-venv.log. make bench goes on without PyTorch 2.x"; \
+		fi; \
+	fi
+
 bench-run:
-	@mkdir -p $(BENCH_DIR) && rm -f $(BENCH_DIR)/gonum.txt $(BENCH_DIR)/openblas*.txt $(BENCH_DIR)/torch*.csv
-	@{ lscpu | grep -E '^(Model name|CPU\(s\)):'; nproc; } | tee $(BENCH_DIR)/machine.txt
-	@for i in $$(seq $(BENCH_ROUNDS)); do \
-		echo "bench: round $$i of $(BENCH_ROUNDS), load average $$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a $(BENCH_DIR)/machine.txt; \
-		GOFLAGS="$(filter-out -tags=openblas,$(GOFLAGS))" CGO_LDFLAGS= $(GO) test -run '^$$' -bench . -benchmem -count 1 ./bench/ >>$(BENCH_DIR)/gonum.txt || exit 1; \
-		if [ "$(BLAS)" = openblas ]; then \
-			$(GO) test -run '^$$' -bench . -benchmem -count 1 ./bench/ >>$(BENCH_DIR)/openblas.txt || exit 1; \
-			OPENBLAS_NUM_THREADS=$$(nproc) $(GO) test -run '^$$' -bench . -benchmem -count 1 ./bench/ >>$(BENCH_DIR)/openblas-threads.txt || exit 1; \
-		fi; \
-		if $(PYTHON) -c 'import torch' 2>/dev/null; then \
-			$(PYTHON) bench/torch_bench.py -count 1 -threads 2 >>$(BENCH_DIR)/torch.csv || exit 1; \
-			$(PYTHON) bench/torch_bench.py -count 1 -threads 1 >>$(BENCH_DIR)/torch1.csv || exit 1; \
-		fi; \
-	done
-	@$(GO) run ./bench/cmd/table -go gonum=$(BENCH_DIR)/gonum.txt \
-		$(if $(filter openblas,$(BLAS)),-go openblas=$(BENCH_DIR)/openblas.txt -go openblas-threads=$(BENCH_DIR)/openblas-threads.txt) \
-		$$([ -s $(BENCH_DIR)/torch.csv ] && echo -torch $(BENCH_DIR)/torch.csv -torch1 $(BENCH_DIR)/torch1.csv) -csv $(OUT)/bench.csv \
-		| tee $(BENCH_DIR)/table.txt
+	@GO='$(GO)' OUT='$(OUT)' BLAS='$(BLAS)' ROUNDS='$(BENCH_ROUNDS)' TIME='$(BENCH_TIME)' \
+		SWEEP_TIME='$(BENCH_SWEEP_TIME)' GEMM_TIME='$(BENCH_GEMM_TIME)' SWEEP_THREADS='$(BENCH_SWEEP_THREADS)' \
+		SWEEP_ROUNDS='$(BENCH_SWEEP_ROUNDS)' \
+		TORCH_DEBIAN_PYTHON='$(TORCH_DEBIAN_PYTHON)' TORCH_PYTHON='$(TORCH_PYTHON)' \
+		TORCHINDUCTOR_CACHE_DIR='$(CACHE)/torchinductor' GOFLAGS_GONUM='$(filter-out -tags=openblas,$(GOFLAGS))' \
+		bash bench/run.sh
 
 # The classroom: the assignments of notebooks/assignments graded by nbgrader
 # (settings in classroom/, README "For teachers"). make classroom makes the
@@ -400,3 +432,32 @@ classroom-run:
 	$(call nbgrader,export --exporter=cellgrades.CellGradesExportPlugin --to grades-cells.csv) && \
 	echo "classroom: graded in $$(( $$(date +%s) - start )) s; the course folder is $(CLASSROOM), the grades $(CLASSROOM)/grades.csv and grades-cells.csv" && \
 	$(GO) run ./cmd/assign -grades '$(CLASSROOM)' $(CLASSROOM_CHECK)
+
+# make crosscheck: Figure 6's three trainings in Go (through Figure 6's cache,
+# $(OUT)/cache) and in PyTorch (crosscheck/train.py, in the bench's venv),
+# seeds CROSSCHECK_SEEDS, both data sets; prints the table of clean and PGD-20
+# accuracy at eps_train side by side with a verdict per line, and writes it
+# with both sides' runs to $(OUT)/crosscheck. CROSSCHECK_QUICK=1 is the smoke
+# test (1 epoch, 6000 training and 1000 test images, seed 1, written to
+# $(OUT)/crosscheck/quick). Not part of make test. See crosscheck/README.md.
+CROSSCHECK_QUICK   ?=
+CROSSCHECK_SEEDS   ?= $(if $(CROSSCHECK_QUICK),1,1 2 3)
+CROSSCHECK_DATA    ?= mnist fashion-mnist
+# PyTorch runs at once, and torch.set_num_threads of each: on our 2 cores, one
+# PyTorch 2.15 run with 2 threads trained 7 to 19 times slower than with 1 while
+# another process held a core (its OpenMP threads wait for each other).
+CROSSCHECK_JOBS    ?= 2
+CROSSCHECK_THREADS ?= 1
+# The bench's PyTorch 2.x (make torch-venv), or an interpreter of your own.
+CROSSCHECK_PYTHON  ?= $(TORCH_PYTHON)
+.PHONY: crosscheck crosscheck-run
+
+# Set-up may install OpenBLAS, so the runs go in a second make that sees it.
+crosscheck: data openblas $(if $(filter $(TORCH_VENV)/bin/python,$(CROSSCHECK_PYTHON)),torch-venv)
+	@$(MAKE) --no-print-directory crosscheck-run
+
+crosscheck-run:
+	@GO='$(GO)' PYTHON='$(CROSSCHECK_PYTHON)' QUICK='$(CROSSCHECK_QUICK)' SEEDS='$(CROSSCHECK_SEEDS)' \
+		DATA='$(CROSSCHECK_DATA)' JOBS='$(CROSSCHECK_JOBS)' THREADS='$(CROSSCHECK_THREADS)' \
+		DIR='$(OUT)/crosscheck$(if $(CROSSCHECK_QUICK),/quick)' CACHE='$(OUT)$(if $(CROSSCHECK_QUICK),/quick)/cache' \
+		bash crosscheck/run.sh

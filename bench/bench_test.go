@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -13,30 +14,36 @@ import (
 // 2.5·ε/steps, K = 8 random heads. torch_bench.py uses the same.
 const (
 	batch   = 128
+	width   = 256
 	in      = 784
 	classes = 10
 	epsilon = 0.1
 	heads   = 8
 )
 
-var sizes = []int{in, 256, 256, classes}
+// The scaling sweep of rows (b) and (f): every hidden width with every
+// batch size (torch_bench.py sweeps the same).
+var (
+	sweepWidths  = []int{256, 512, 1024}
+	sweepBatches = []int{128, 512, 2048}
+)
 
-// setup returns the network (He initialisation), a batch of inputs uniform
-// in [0, 1) and uniform labels, all from fixed seeds.
-func setup(b *testing.B) (*mlp.Network[float32], []float32, []int) {
+// setup returns the network in→w→w→classes (He initialisation), a batch of
+// n inputs uniform in [0, 1) and uniform labels, all from fixed seeds.
+func setup(b *testing.B, w, n int) (*mlp.Network[float32], []float32, []int) {
 	rnd := rand.New(rand.NewPCG(1, 1))
-	net, err := mlp.New[float32](sizes, mlp.ReLU, mlp.Identity)
+	net, err := mlp.New[float32]([]int{in, w, w, classes}, mlp.ReLU, mlp.Identity)
 	if err != nil {
 		b.Fatal(err)
 	}
 	if err := net.Init(rnd, mlp.He{}); err != nil {
 		b.Fatal(err)
 	}
-	x := make([]float32, batch*in)
+	x := make([]float32, n*in)
 	for i := range x {
 		x[i] = float32(rnd.Float64())
 	}
-	labels := make([]int, batch)
+	labels := make([]int, n)
 	for i := range labels {
 		labels[i] = rnd.IntN(classes)
 	}
@@ -54,13 +61,13 @@ type stepper struct {
 	opt  *mlp.Adam[float32]
 }
 
-func newStepper(b *testing.B, net *mlp.Network[float32]) *stepper {
-	tp, err := net.NewTape(batch)
+func newStepper(b *testing.B, net *mlp.Network[float32], n int) *stepper {
+	tp, err := net.NewTape(n)
 	if err != nil {
 		b.Fatal(err)
 	}
 	return &stepper{net: net, tape: tp, grad: make([]float32, net.NumParams()),
-		dy: make([]float32, batch*classes), opt: &mlp.Adam[float32]{}}
+		dy: make([]float32, n*classes), opt: &mlp.Adam[float32]{}}
 }
 
 func (s *stepper) step(b *testing.B, x []float32, labels []int) {
@@ -80,26 +87,41 @@ func (s *stepper) step(b *testing.B, x []float32, labels []int) {
 	}
 }
 
-// run times body over b.Loop after one untimed call, which sizes every
-// workspace, and reports samples per second.
-func run(b *testing.B, body func()) {
+// run times body, which processes a batch of n samples, over b.Loop after
+// one untimed call, which sizes every workspace, and reports samples per
+// second.
+func run(b *testing.B, n int, body func()) {
 	body()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
 		body()
 	}
-	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "samples/s")
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "samples/s")
+}
+
+// sweep runs bench as one sub-benchmark per hidden width and batch size,
+// named w=512/b=2048, but for the fig6 shapes: their row's own benchmark
+// measures them.
+func sweep(b *testing.B, bench func(b *testing.B, w, n int)) {
+	for _, w := range sweepWidths {
+		for _, n := range sweepBatches {
+			if w == width && n == batch {
+				continue
+			}
+			b.Run(fmt.Sprintf("w=%d/b=%d", w, n), func(b *testing.B) { bench(b, w, n) })
+		}
+	}
 }
 
 // (a) Inference: a forward pass.
 func BenchmarkInference(b *testing.B) {
-	net, x, _ := setup(b)
+	net, x, _ := setup(b, width, batch)
 	tp, err := net.NewTape(batch)
 	if err != nil {
 		b.Fatal(err)
 	}
-	run(b, func() {
+	run(b, batch, func() {
 		if _, err := tp.Forward(x); err != nil {
 			b.Fatal(err)
 		}
@@ -107,18 +129,23 @@ func BenchmarkInference(b *testing.B) {
 }
 
 // (b) A training step.
-func BenchmarkTrainStep(b *testing.B) {
-	net, x, labels := setup(b)
-	s := newStepper(b, net)
-	run(b, func() { s.step(b, x, labels) })
+func BenchmarkTrainStep(b *testing.B) { trainStep(b, width, batch) }
+
+// BenchmarkTrainStepSweep is row (b) at every width and batch of the sweep.
+func BenchmarkTrainStepSweep(b *testing.B) { sweep(b, trainStep) }
+
+func trainStep(b *testing.B, w, n int) {
+	net, x, labels := setup(b, w, n)
+	s := newStepper(b, net, n)
+	run(b, n, func() { s.step(b, x, labels) })
 }
 
 // adversarialStep times a training step on inputs perturbed by atk, as
 // lib/adversarial's training does; before runs ahead of each attack.
 func adversarialStep(b *testing.B, net *mlp.Network[float32], x []float32, labels []int, atk attack.Attack[float32], before func()) {
-	s := newStepper(b, net)
+	s := newStepper(b, net, batch)
 	adv := make([]float32, len(x))
-	run(b, func() {
+	run(b, batch, func() {
 		if before != nil {
 			before()
 		}
@@ -131,7 +158,7 @@ func adversarialStep(b *testing.B, net *mlp.Network[float32], x []float32, label
 
 // (c) An FGSM adversarial training step.
 func BenchmarkFGSMTrainStep(b *testing.B) {
-	net, x, labels := setup(b)
+	net, x, labels := setup(b, width, batch)
 	ce, err := attack.NewCrossEntropy(net, batch)
 	if err != nil {
 		b.Fatal(err)
@@ -142,7 +169,7 @@ func BenchmarkFGSMTrainStep(b *testing.B) {
 // (d) A PGD-10 adversarial training step (random start, last iterate, as
 // lib/adversarial trains).
 func BenchmarkPGD10TrainStep(b *testing.B) {
-	net, x, labels := setup(b)
+	net, x, labels := setup(b, width, batch)
 	ce, err := attack.NewCrossEntropy(net, batch)
 	if err != nil {
 		b.Fatal(err)
@@ -154,7 +181,7 @@ func BenchmarkPGD10TrainStep(b *testing.B) {
 // (e) A hard adversarial training step: K = 8 fresh random heads on the
 // feature layer, PGD-10 on their mean cross-entropy.
 func BenchmarkHardTrainStep(b *testing.B) {
-	net, x, labels := setup(b)
+	net, x, labels := setup(b, width, batch)
 	h, err := attack.NewRandomHeads(net, heads, batch, rand.New(rand.NewPCG(2, 2)))
 	if err != nil {
 		b.Fatal(err)
@@ -165,16 +192,21 @@ func BenchmarkHardTrainStep(b *testing.B) {
 
 // (f) PGD-20 evaluation: the attack alone, as lib/adversarial's evaluator
 // runs it (random start, best iterate).
-func BenchmarkPGD20Eval(b *testing.B) {
-	net, x, labels := setup(b)
-	ce, err := attack.NewCrossEntropy(net, batch)
+func BenchmarkPGD20Eval(b *testing.B) { pgd20Eval(b, width, batch) }
+
+// BenchmarkPGD20EvalSweep is row (f) at every width and batch of the sweep.
+func BenchmarkPGD20EvalSweep(b *testing.B) { sweep(b, pgd20Eval) }
+
+func pgd20Eval(b *testing.B, w, n int) {
+	net, x, labels := setup(b, w, n)
+	ce, err := attack.NewCrossEntropy(net, n)
 	if err != nil {
 		b.Fatal(err)
 	}
 	pgd := &attack.PGD[float32]{Objective: ce, Epsilon: epsilon, Steps: 20, Seed: 1}
 	adv := make([]float32, len(x))
-	run(b, func() {
-		if err := pgd.Perturb(adv, x, labels, batch); err != nil {
+	run(b, n, func() {
+		if err := pgd.Perturb(adv, x, labels, n); err != nil {
 			b.Fatal(err)
 		}
 	})

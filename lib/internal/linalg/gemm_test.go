@@ -153,3 +153,7 @@ func BenchmarkBwdX256x784(b *testing.B) { benchmarkShape(b, false, true, 128, 78
 func BenchmarkBwdW784x256(b *testing.B) { benchmarkShape(b, true, false, 784, 256, 128) }
 func BenchmarkBwdW256x256(b *testing.B) { benchmarkShape(b, true, false, 256, 256, 128) }
 func BenchmarkBwdW256x10(b *testing.B)  { benchmarkShape(b, true, false, 256, 10, 128) }
+
+// BenchmarkSquare2048 times a product large enough to approach the
+// machine's peak GFLOP/s, the roofline of make bench.
+func BenchmarkSquare2048(b *testing.B) { benchmarkShape(b, false, false, 2048, 2048, 2048) }
