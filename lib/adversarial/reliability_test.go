@@ -426,7 +426,7 @@ func TestSharedCacheTwoProcesses(t *testing.T) {
 	both := outA + outB
 	for _, m := range Methods {
 		training := map[Method]string{Standard: "standard training", PGD: "pgd training", Hard: "hard training (K=3)"}[m]
-		for _, line := range []string{"MNIST " + training + ", seed 1: epoch 1/3", fmt.Sprintf("MNIST %v seed 1: attacks: FGSM ε = 0:", m)} {
+		for _, line := range []string{"MNIST " + training + ", seed 1: epoch 1/3", "MNIST " + training + ", seed 1: attacks: FGSM along the grid:"} {
 			if n := strings.Count(both, line); n != 1 {
 				t.Errorf("%q logged %d times by the two processes, want once:\n%s\n%s", line, n, outA, outB)
 			}
