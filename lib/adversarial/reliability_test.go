@@ -3,6 +3,7 @@ package adversarial
 import (
 	"bytes"
 	"context"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"os"
@@ -237,9 +238,13 @@ var modelEntry = regexp.MustCompile(`^[a-z0-9]+-(standard|pgd|hard)-[0-9a-f]{16}
 func readModel(t *testing.T, path string) trained { t.Helper(); return readEntry(t, path).Value }
 
 // sameFiles reports the differences between the cache folders a and b: the
-// names of their files, the bytes of the CSV and of the FGSM/PGD results,
-// and the networks and training histories of the models (their entries
-// also hold wall times, as the ensemble's do).
+// names of their files, the bytes of the CSV, the keys and rows of the
+// FGSM/PGD results, and the networks and training histories of the models
+// (their entries also hold wall times, as the ensemble's do). Entries are
+// compared decoded, not as bytes: gob numbers a type by the order in which
+// the process first met it, so a process that read a network from the cache
+// before evaluating it writes the same rows under other type numbers than
+// one that trained it.
 func sameFiles(t *testing.T, a, b string) {
 	t.Helper()
 	names := func(dir string) []string {
@@ -266,7 +271,12 @@ func sameFiles(t *testing.T, a, b string) {
 			if !slices.Equal(x.Net.Params(), y.Net.Params()) || !slices.Equal(x.History, y.History) {
 				t.Errorf("the network or history of %s differs between %s and %s", n, a, b)
 			}
-		case n == "fig6.csv" || strings.Contains(n, "-eval-"):
+		case strings.Contains(n, "-eval-"):
+			x, y := readRows(t, pa), readRows(t, pb)
+			if x.Key != y.Key || !slices.Equal(x.Value, y.Value) {
+				t.Errorf("the rows of %s differ between %s and %s:\n%v\n%v", n, a, b, x, y)
+			}
+		case n == "fig6.csv":
 			x, errA := os.ReadFile(pa)
 			y, errB := os.ReadFile(pb)
 			if err := errors.Join(errA, errB); err != nil {
@@ -286,6 +296,22 @@ func sameFiles(t *testing.T, a, b string) {
 	}
 }
 
+// readRows decodes the cache entry of an evaluation.
+func readRows(t *testing.T, path string) (e struct {
+	Key   string
+	Value []Row
+}) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&e); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return e
+}
+
 // noTemporaryFiles reports temporary and lock files left in dir.
 func noTemporaryFiles(t *testing.T, dir string) {
 	t.Helper()
@@ -303,7 +329,7 @@ func noTemporaryFiles(t *testing.T, dir string) {
 // it stops by itself at a clean point, says which checkpoint it keeps, and
 // removes its lock; killed, it leaves its lock file, which the next run
 // takes over. Re-run, either resumes from the checkpoint, removes the
-// temporary files a kill leaves, and ends with the same bytes as a run that
+// temporary files a kill leaves, and ends with the same entries as a run that
 // was never stopped.
 func TestStopAndResume(t *testing.T) {
 	skipWithoutMNIST(t)
@@ -416,7 +442,7 @@ func TestStopAndResume(t *testing.T) {
 // Two processes that run the same study into one cache folder at once (a
 // notebook open in JupyterLab while make figures runs) train and evaluate
 // every network once: one computes, the other waits for it and reads its
-// result. The folder ends with the bytes a single process writes.
+// result. The folder ends with the entries a single process writes.
 func TestSharedCacheTwoProcesses(t *testing.T) {
 	skipWithoutMNIST(t)
 	shared, alone := t.TempDir(), t.TempDir()
@@ -435,4 +461,21 @@ func TestSharedCacheTwoProcesses(t *testing.T) {
 	t.Logf("%d waits for the other process's lock", strings.Count(both, ": waiting for process "))
 	noTemporaryFiles(t, shared)
 	sameFiles(t, alone, shared) // fig6.csv included: both processes wrote it, with the same rows
+
+	// The evaluations again, by a process that reads every network from the
+	// cache (what the waiting process does when it wins an evaluation's lock).
+	evals, _ := filepath.Glob(filepath.Join(shared, "*-eval-*.gob"))
+	if len(evals) != len(Methods) {
+		t.Fatalf("%d evaluation entries in %s, want %d", len(evals), shared, len(Methods))
+	}
+	for _, f := range append(evals, filepath.Join(shared, "fig6.csv")) {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := startChild(t, shared)()
+	if n := strings.Count(out, ": read from the cache"); n != 2*len(Methods) {
+		t.Errorf("the re-run read %d entries from the cache, want a network and an ensemble per method:\n%s", n, out)
+	}
+	sameFiles(t, alone, shared)
 }
