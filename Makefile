@@ -147,7 +147,7 @@ gotest:
 # GEMM, experiment's workers) and the training and attack code above them;
 # -short skips the long MNIST tests, which gotest runs. lib/cheb and
 # lib/dataset are left out: over a minute each under -race.
-RACE_PKGS ?= ./lib/internal/... ./lib/mlp ./lib/attack ./lib/adversarial ./lib/experiment
+RACE_PKGS ?= ./lib/internal/... ./lib/mlp ./lib/attack ./lib/adversarial ./lib/experiment ./lib/objective ./lib/cheb
 .PHONY: race
 race:
 	$(GO) test -race -short $(RACE_PKGS)
@@ -261,7 +261,8 @@ kernel: tools venv
 	@rm -rf $(JUPYTER_DIR)/kernels/gonb $(JUPYTER_DIR)/kernels/$(KERNEL_NAME)
 	@gonb --install --go_work=$(CURDIR) -raw_error >$(CACHE)/kernel-install.log 2>&1 || { cat $(CACHE)/kernel-install.log; exit 1; }
 	@mv $(JUPYTER_DIR)/kernels/gonb $(JUPYTER_DIR)/kernels/$(KERNEL_NAME)
-	@$(PYTHON) scripts/kernel-env.py $(KERNEL) $(BIN)
+	@link=external; $(GO) build -o /dev/null '-ldflags=-w -linkmode=internal' ./crosscheck/cmd/gorows 2>/dev/null && link=internal; \
+		KERNEL_LINKMODE=$$link $(PYTHON) scripts/kernel-env.py $(KERNEL) $(BIN)
 	@echo "kernel: Go (pointwise) installed in $(JUPYTER_DIR)/kernels/$(KERNEL_NAME) (project-local)"
 
 # For your own Jupyter or JupyterLab: the same kernel in your user's Jupyter

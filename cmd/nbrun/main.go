@@ -193,7 +193,7 @@ func run(runs []nbformat.Run, out, python string, quick bool, timeout int, html 
 		names[i], after[i] = r.Name, r.After
 	}
 	var mu sync.Mutex
-	var failed, skipped []string
+	var failed, skipped, executed []string
 	schedule(names, after, jobs, func(i int) {
 		start := time.Now()
 		r := runs[i]
@@ -209,9 +209,12 @@ func run(runs []nbformat.Run, out, python string, quick bool, timeout int, html 
 		mu.Lock()
 		fmt.Printf("nbrun: %s (%s mode) ...\n", r.Name, mode)
 		mu.Unlock()
-		err := runOne(r, figDir, nbDir, python, mode, timeout, html, over, start)
+		ok, err := runOne(r, figDir, nbDir, python, mode, timeout, over, start)
 		mu.Lock()
 		defer mu.Unlock()
+		if ok {
+			executed = append(executed, r.Name)
+		}
 		if err != nil {
 			fmt.Printf("nbrun: FAIL %s after %.1fs\n%v\n", r.Name, time.Since(start).Seconds(), err)
 			failed = append(failed, r.Name)
@@ -223,6 +226,11 @@ func run(runs []nbformat.Run, out, python string, quick bool, timeout int, html 
 	slices.Sort(skipped)
 	fmt.Printf("nbrun: %d passed, %d failed\n", len(runs)-len(failed)-len(skipped), len(failed)+len(skipped))
 	var why []string
+	if html {
+		if err := exportHTML(python, nbDir, runs, executed); err != nil {
+			why = append(why, err.Error())
+		}
+	}
 	if len(failed) > 0 {
 		why = append(why, fmt.Sprintf("%d of %d notebooks failed: %s", len(failed), len(runs), strings.Join(failed, ", ")))
 	}
@@ -345,32 +353,34 @@ func readNotebook(path string) (*notebook, error) {
 	return &nb, nil
 }
 
-func runOne(r nbformat.Run, figDir, nbDir, python, mode string, timeout int, html bool, over params, start time.Time) error {
+// runOne executes notebook r; executed reports whether nbconvert wrote the
+// executed notebook, errors in its cells or not.
+func runOne(r nbformat.Run, figDir, nbDir, python, mode string, timeout int, over params, start time.Time) (executed bool, err error) {
 	src, err := readNotebook(r.Path)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if k := src.Metadata.Kernelspec.Name; k != KernelName {
-		return fmt.Errorf("%s: kernelspec is %q, want %q (the project's kernel, installed by make kernel)", r.Path, k, KernelName)
+		return false, fmt.Errorf("%s: kernelspec is %q, want %q (the project's kernel, installed by make kernel)", r.Path, k, KernelName)
 	}
 	overrides, err := overridesOf(r, mode, over)
 	if err != nil {
-		return err
+		return false, err
 	}
 	input, err := inject(r.Path, overrides, nbDir, r.Name)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if input != r.Path {
 		defer os.Remove(input)
 	}
-	executed := filepath.Join(nbDir, r.Name+".ipynb")
+	out := filepath.Join(nbDir, r.Name+".ipynb")
 	logPath := filepath.Join(nbDir, r.Name+".log")
 	args := []string{"-m", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
 		"--ExecutePreprocessor.kernel_name=" + KernelName,
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", timeout),
 		"--ExecutePreprocessor.interrupt_on_timeout=True",
-		"--output-dir", nbDir, "--output", r.Name + ".ipynb", input}
+		"--output-dir", nbDir, "--output", filepath.Base(out), input}
 	cmd := exec.Command(python, args...)
 	// The overrides are in the notebook now: the environment variables that
 	// would also select them are not passed on, so the executed notebook
@@ -388,30 +398,48 @@ func runOne(r nbformat.Run, figDir, nbDir, python, mode string, timeout int, htm
 	runErr := cmd.Run()
 	os.WriteFile(logPath, logBuf.Bytes(), 0o644)
 	if runErr != nil && strings.Contains(logBuf.String(), "NoSuchKernel") {
-		return fmt.Errorf("%s: Jupyter finds no kernel named %s: run notebooks through make figures or make test, which install it into .cache/jupyter and set JUPYTER_PATH", r.Path, KernelName)
+		return false, fmt.Errorf("%s: Jupyter finds no kernel named %s: run notebooks through make figures or make test, which install it into .cache/jupyter and set JUPYTER_PATH", r.Path, KernelName)
 	}
 	if runErr != nil {
-		return fmt.Errorf("%s: nbconvert failed (%v); last lines of %s:\n%s", r.Path, runErr, logPath, tail(logBuf.String(), 15))
+		return false, fmt.Errorf("%s: nbconvert failed (%v); last lines of %s:\n%s", r.Path, runErr, logPath, tail(logBuf.String(), 15))
 	}
-	nb, err := readNotebook(executed)
+	nb, err := readNotebook(out)
 	if err != nil {
-		return err
+		return false, err
 	}
 	problems := cellErrors(nb, r.Name)
 	problems = append(problems, missingFigures(r.Figures, figDir, r.Name, start)...)
-	if html {
-		// Pages load require.js and MathJax from the gallery's assets folder
-		// (cmd/gallery copies them there), never from the network.
-		h := exec.Command(python, "-m", "nbconvert", "--to", "html", "--output-dir", nbDir,
-			"--HTMLExporter.require_js_url=../assets/require.min.js",
-			"--HTMLExporter.mathjax_url=../assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe", executed)
-		if b, err := h.CombinedOutput(); err != nil {
-			problems = append(problems, fmt.Sprintf("%s: HTML export failed: %v\n%s", executed, err, tail(string(b), 5)))
+	if len(problems) > 0 {
+		return true, fmt.Errorf("%s", strings.Join(problems, "\n"))
+	}
+	return true, nil
+}
+
+// exportHTML renders the notebooks of runs that nbconvert executed in this
+// run (named in executed) as HTML pages beside them, all in one nbconvert process: its imports take
+// longer than rendering a notebook, so one process per notebook cost every
+// run about two seconds. A notebook that failed is rendered too, with its
+// errors. Pages load require.js and MathJax from the gallery's assets folder
+// (cmd/gallery copies them there), never from the network.
+func exportHTML(python, nbDir string, runs []nbformat.Run, executed []string) error {
+	args := []string{"-m", "nbconvert", "--to", "html", "--output-dir", nbDir,
+		"--HTMLExporter.require_js_url=../assets/require.min.js",
+		"--HTMLExporter.mathjax_url=../assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"}
+	n := 0
+	for _, r := range runs {
+		if slices.Contains(executed, r.Name) {
+			args = append(args, filepath.Join(nbDir, r.Name+".ipynb"))
+			n++
 		}
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%s", strings.Join(problems, "\n"))
+	if n == 0 {
+		return nil
 	}
+	start := time.Now()
+	if b, err := exec.Command(python, args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("HTML export of the executed notebooks failed: %v\n%s", err, tail(string(b), 5))
+	}
+	fmt.Printf("nbrun: HTML pages of %d notebooks in %.1fs\n", n, time.Since(start).Seconds())
 	return nil
 }
 

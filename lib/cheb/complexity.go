@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -230,18 +232,8 @@ func (c SampleComplexity) Run() (SampleComplexityResult, error) {
 	he.Mul(ve, coeffs)
 
 	// sup[g][m-1][d] is the sup error of grid g, m points, draw d.
-	sup := make([][][]float64, len(c.Grids))
-	errs := make([]error, len(c.Grids))
-	var wg sync.WaitGroup
-	for g, kind := range c.Grids {
-		wg.Go(func() {
-			e := experimentGrid{kind: kind, dom: dom, basis: basis, xe: xe, he: &he, coeffs: coeffs, draws: draws,
-				rng: rand.New(rand.NewPCG(c.Seed, ^c.Seed))}
-			sup[g], errs[g] = e.run(c.MaxPoints)
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	sup, err := c.sups(dom, basis, xe, &he, coeffs, draws)
+	if err != nil {
 		return SampleComplexityResult{}, err
 	}
 
@@ -270,6 +262,76 @@ func (c SampleComplexity) Run() (SampleComplexityResult, error) {
 	return res, nil
 }
 
+// sups returns the sup errors sup[g][m-1][d] of every grid g, m points and
+// draw d, computed on GOMAXPROCS goroutines. The work is cut finer than one
+// grid kind per goroutine, which left the random grid (a barycentric
+// evaluation per draw) alone on one core: tasks are a fixed grid's m, or one
+// draw of the random grid at m, largest first. The random nodes are drawn
+// beforehand in the order of a serial run, so that the split changes no bit.
+func (c SampleComplexity) sups(dom Domain, basis Basis, xe []float64, he, coeffs *mat.Dense, draws [][]float64) ([][][]float64, error) {
+	type task struct{ g, m, d int } // d < 0: all draws of a fixed grid
+	var tasks, random []task
+	grids := make([]experimentGrid, len(c.Grids))
+	sup := make([][][]float64, len(c.Grids))
+	for g, kind := range c.Grids {
+		grids[g] = experimentGrid{kind: kind, dom: dom, basis: basis, xe: xe, he: he, coeffs: coeffs, draws: draws}
+		sup[g] = make([][]float64, c.MaxPoints)
+		for m := c.MaxPoints; m >= 1; m-- {
+			sup[g][m-1] = make([]float64, len(draws))
+			if kind != Random {
+				tasks = append(tasks, task{g, m, -1})
+				continue
+			}
+			for d := range draws {
+				random = append(random, task{g, m, d})
+			}
+		}
+		if kind == Random {
+			if err := grids[g].drawNodes(c.MaxPoints, rand.New(rand.NewPCG(c.Seed, ^c.Seed))); err != nil {
+				return nil, err
+			}
+		}
+	}
+	tasks = append(tasks, random...)
+	var (
+		next atomic.Int64
+		mu   sync.Mutex
+		errs []error
+		wg   sync.WaitGroup
+	)
+	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
+		wg.Go(func() {
+			var w supWork
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(tasks) {
+					return
+				}
+				t := tasks[i]
+				e := &grids[t.g]
+				var err error
+				if t.d < 0 {
+					var v []float64
+					if v, err = e.supFixed(t.m); err == nil {
+						copy(sup[t.g][t.m-1], v)
+					}
+				} else {
+					sup[t.g][t.m-1][t.d], err = e.supRandom(&w, t.m, t.d)
+				}
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+					next.Store(int64(len(tasks))) // the others stop at their next task
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return sup, errors.Join(errs...)
+}
+
 // experimentGrid holds one grid kind's share of SampleComplexity.Run.
 type experimentGrid struct {
 	kind   GridKind
@@ -279,23 +341,23 @@ type experimentGrid struct {
 	he     *mat.Dense // h on xe, one column per draw
 	coeffs *mat.Dense // coefficients, one column per draw
 	draws  [][]float64
-	rng    *rand.Rand
+	nodes  [][][]float64 // the random grid's nodes[m-1][d]
 }
 
-func (e *experimentGrid) run(maxPoints int) ([][]float64, error) {
-	out := make([][]float64, maxPoints)
+// drawNodes draws the random grid's nodes for every m and draw from rng, m
+// after m, as a serial run does.
+func (e *experimentGrid) drawNodes(maxPoints int, rng *rand.Rand) error {
+	e.nodes = make([][][]float64, maxPoints)
 	for m := 1; m <= maxPoints; m++ {
-		var err error
-		if e.kind == Random {
-			out[m-1], err = e.supRandom(m)
-		} else {
-			out[m-1], err = e.supFixed(m)
-		}
-		if err != nil {
-			return nil, err
+		e.nodes[m-1] = make([][]float64, len(e.draws))
+		for d := range e.draws {
+			var err error
+			if e.nodes[m-1][d], err = RandomPoints(nil, m, e.dom, rng); err != nil {
+				return err
+			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // supFixed returns the sup errors of all draws on the m-point grid, as
@@ -327,38 +389,41 @@ func (e *experimentGrid) supFixed(m int) ([]float64, error) {
 	return sup, nil
 }
 
-// supRandom returns the sup errors of all draws, each on its own random
-// m-point grid, interpolated by the first barycentric formula.
-func (e *experimentGrid) supRandom(m int) ([]float64, error) {
-	sup := make([]float64, len(e.draws))
-	y := make([]float64, m)
-	col := make([]float64, len(e.xe))
-	for d, c := range e.draws {
-		nodes, err := RandomPoints(nil, m, e.dom, e.rng)
-		if err != nil {
-			return nil, err
-		}
-		for j, x := range nodes {
-			y[j] = Clenshaw(c, e.dom.ToUnit(x))
-		}
-		mat.Col(col, d, e.he)
-		var p func(float64) float64
-		if checkDistinct(nodes) == nil {
-			ev := newFirstForm(nodes, 2*e.dom.Scale())
-			p = func(x float64) float64 { return ev.value(y, x) }
-		} else {
-			// Least squares on the distinct points, as the rule prescribes.
-			s, err := Fit(nodes, y, countDistinct(nodes)-1, e.dom)
-			var cond mat.Condition
-			if err != nil && !errors.As(err, &cond) {
-				return nil, err
-			}
-			p = s.Predict
-		}
-		for i, x := range e.xe {
-			col[i] -= p(x)
-		}
-		sup[d] = numeric.SupNorm(col)
+// supWork holds one goroutine's buffers for supRandom.
+type supWork struct{ y, col []float64 }
+
+// supRandom returns the sup error of draw d on its m random nodes,
+// interpolated by the first barycentric formula.
+func (e *experimentGrid) supRandom(w *supWork, m, d int) (float64, error) {
+	nodes, c := e.nodes[m-1][d], e.draws[d]
+	y := grow(&w.y, m)
+	for j, x := range nodes {
+		y[j] = Clenshaw(c, e.dom.ToUnit(x))
 	}
-	return sup, nil
+	col := mat.Col(grow(&w.col, len(e.xe)), d, e.he)
+	var p func(float64) float64
+	if checkDistinct(nodes) == nil {
+		ev := newFirstForm(nodes, 2*e.dom.Scale())
+		p = func(x float64) float64 { return ev.value(y, x) }
+	} else {
+		// Least squares on the distinct points, as the rule prescribes.
+		s, err := Fit(nodes, y, countDistinct(nodes)-1, e.dom)
+		var cond mat.Condition
+		if err != nil && !errors.As(err, &cond) {
+			return 0, err
+		}
+		p = s.Predict
+	}
+	for i, x := range e.xe {
+		col[i] -= p(x)
+	}
+	return numeric.SupNorm(col), nil
+}
+
+// grow returns (*b)[:n], reallocated when shorter.
+func grow(b *[]float64, n int) []float64 {
+	if cap(*b) < n {
+		*b = make([]float64, n)
+	}
+	return (*b)[:n]
 }

@@ -47,8 +47,8 @@ func records(r SampleComplexityResult) []string {
 }
 
 // TestSampleComplexityReproducible runs fig3's experiment twice with the
-// same seed, the second time on one OS thread (the grids run on their own
-// goroutines), and requires bit-identical tables. With
+// same seed, the second time on one OS thread (its work is split over
+// GOMAXPROCS goroutines), and requires bit-identical tables. With
 // POINTWISE_REPRO_DUMP=file it writes the table to file, for comparing
 // builds (pure-Go BLAS and -tags openblas).
 func TestSampleComplexityReproducible(t *testing.T) {

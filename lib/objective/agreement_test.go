@@ -55,3 +55,36 @@ func TestCompareClosedFormWithMonteCarlo(t *testing.T) {
 		t.Error("Compare with a nil closed form: no error")
 	}
 }
+
+// The draws are taken from the stream and averaged in order whatever the
+// number of goroutines that fit them, so every Workers gives the same bits;
+// 300 draws cross the blocks of 256 in which they are taken.
+func TestMonteCarloWorkersSameBits(t *testing.T) {
+	dist, _, err := fig4(3, 101)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, pts := column(linspace(-1, 1, 101)), column([]float64{-1, -0.62, 0, 0.37, 0.9})
+	estimate := func(workers int) [][]float64 {
+		mc := MonteCarlo{Dist: dist, Rule: LeastSquares{Map: chebMap{3}}, Samples: 300, Workers: workers}
+		h, hse, err := mc.Hard(nil, nil, x, pts, rand.New(rand.NewPCG(5, 5)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, gse, err := mc.GradNorm(nil, nil, x, pts, rand.New(rand.NewPCG(5, 5)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return [][]float64{h, hse, g, gse}
+	}
+	serial := estimate(1)
+	for _, w := range []int{2, 3, 0} {
+		for k, got := range estimate(w) {
+			for i := range got {
+				if math.Float64bits(got[i]) != math.Float64bits(serial[k][i]) {
+					t.Errorf("Workers = %d: estimate %d at point %d is %v; with one worker %v", w, k, i, got[i], serial[k][i])
+				}
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package objective
 
 import (
+	"math/rand/v2"
 	"testing"
 )
 
@@ -70,5 +71,26 @@ func BenchmarkValueScalar40401(b *testing.B) {
 		for _, s := range xs {
 			lg.Value([]float64{s})
 		}
+	}
+}
+
+// BenchmarkMonteCarloHard is Figure 4's Monte Carlo table for d = 16: 600
+// draws, each fitted by least squares on 2001 points, J_H at 6 points; with
+// one worker and with GOMAXPROCS.
+func BenchmarkMonteCarloHard(b *testing.B) {
+	dist, _, err := fig4(16, 2001)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, pts := column(linspace(-1, 1, 2001)), column([]float64{-1, -0.9, -0.5, 0, 0.37, 0.8})
+	for _, w := range []int{1, 0} {
+		b.Run(map[int]string{1: "workers=1", 0: "workers=GOMAXPROCS"}[w], func(b *testing.B) {
+			mc := MonteCarlo{Dist: dist, Rule: LeastSquares{Map: chebMap{16}}, Samples: 600, Workers: w}
+			for b.Loop() {
+				if _, _, err := mc.Hard(nil, nil, x, pts, rand.New(rand.NewPCG(4, 16))); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -19,6 +22,13 @@ type MonteCarlo struct {
 	Loss Loss
 	// Samples is the number of draws. If Samples is 0, it is 1000.
 	Samples int
+	// Workers is the number of goroutines that fit the draws, which are
+	// drawn from the random stream in order and averaged in order, so that
+	// the estimate does not depend on it. If Workers is 0, it is
+	// GOMAXPROCS; set it to 1 for a Rule, Distribution or Loss whose
+	// hypotheses or Fit are not safe to use from several goroutines at once
+	// (the package's are).
+	Workers int
 }
 
 // Hard estimates the hard objective J_H(p) = E_{h~H} L(ĥ_X(p), h(p)) at the
@@ -48,6 +58,28 @@ func (mc MonteCarlo) GradSecondMoment(dst, stderr []float64, x, pts mat.Matrix, 
 	return mc.run(dst, stderr, x, pts, rnd, true, func(h, fit Hypothesis, p []float64) float64 {
 		return gradErrSq(h, fit, p)
 	})
+}
+
+// sample fits the draw h on the training points x (rows xs), using y for
+// its labels, and stores stat at each point of ps in v.
+func (mc MonteCarlo) sample(v []float64, h Hypothesis, x mat.Matrix, xs, ps [][]float64, y []float64, needGrad bool, stat func(h, fit Hypothesis, p []float64) float64) error {
+	if needGrad && !hasGradient(h) {
+		return fmt.Errorf("objective: sampled hypothesis %T has no gradient", h)
+	}
+	for i, xi := range xs {
+		y[i] = h.Value(xi)
+	}
+	fit, err := mc.Rule.Fit(x, y)
+	if err != nil {
+		return err
+	}
+	if needGrad && !hasGradient(fit) {
+		return fmt.Errorf("objective: fitted hypothesis %T has no gradient", fit)
+	}
+	for i, p := range ps {
+		v[i] = stat(h, fit, p)
+	}
+	return nil
 }
 
 // hasGradient reports whether h can give its gradient; a LinearHypothesis
@@ -101,37 +133,55 @@ func (mc MonteCarlo) run(dst, stderr []float64, x, pts mat.Matrix, rnd *rand.Ran
 	if len(dst) != np || len(stderr) != np {
 		return nil, nil, fmt.Errorf("objective: len(dst) = %d, len(stderr) = %d; want %d (one per point)", len(dst), len(stderr), np)
 	}
+	workers := mc.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers < 1 {
+		return nil, nil, fmt.Errorf("objective: MonteCarlo.Workers = %d; want ≥ 1 (0 means GOMAXPROCS)", mc.Workers)
+	}
 	xs := rows(x)
 	ps := rows(pts)
-	y := make([]float64, m)
 	// Welford's running mean and sum of squared deviations.
 	for i := range dst {
 		dst[i], stderr[i] = 0, 0
 	}
-	for s := 0; s < n; s++ {
-		h := mc.Dist.Sample(rnd)
-		if needGrad {
-			if !hasGradient(h) {
-				return nil, nil, fmt.Errorf("objective: sampled hypothesis %T has no gradient", h)
+	// Blocks of draws: each block's hypotheses are drawn in order, fitted and
+	// evaluated on the workers, and their values v[s][i] then enter the
+	// running sums in order.
+	const block = 256
+	hs := make([]Hypothesis, min(n, block))
+	vals := make([]float64, len(hs)*np)
+	errs := make([]error, len(hs))
+	for s0 := 0; s0 < n; s0 += block {
+		b := min(block, n-s0)
+		for k := range b {
+			hs[k] = mc.Dist.Sample(rnd)
+		}
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(workers, b) {
+			wg.Go(func() {
+				y := make([]float64, m)
+				for {
+					k := int(next.Add(1) - 1)
+					if k >= b {
+						return
+					}
+					errs[k] = mc.sample(vals[k*np:(k+1)*np], hs[k], x, xs, ps, y, needGrad, stat)
+				}
+			})
+		}
+		wg.Wait()
+		for k := range b {
+			if errs[k] != nil {
+				return nil, nil, errs[k]
 			}
-		}
-		for i, xi := range xs {
-			y[i] = h.Value(xi)
-		}
-		fit, err := mc.Rule.Fit(x, y)
-		if err != nil {
-			return nil, nil, err
-		}
-		if needGrad {
-			if !hasGradient(fit) {
-				return nil, nil, fmt.Errorf("objective: fitted hypothesis %T has no gradient", fit)
+			for i, v := range vals[k*np : (k+1)*np] {
+				d := v - dst[i]
+				dst[i] += d / float64(s0+k+1)
+				stderr[i] += d * (v - dst[i])
 			}
-		}
-		for i, p := range ps {
-			v := stat(h, fit, p)
-			d := v - dst[i]
-			dst[i] += d / float64(s+1)
-			stderr[i] += d * (v - dst[i])
 		}
 	}
 	for i := range stderr {

@@ -759,6 +759,7 @@ func TestErrors(t *testing.T) {
 		{"ValueAt NaN", "pts[1][0] = NaN", errOf(lg2D.ValueAt(nil, mat.NewDense(2, 2, []float64{0, 0, math.NaN(), 0})))},
 		{"MC samples", "Samples = 1", errOf3(MonteCarlo{Dist: okDist, Rule: ls, Samples: 1}.Hard(nil, nil, x, x, nil))},
 		{"MC nil dist", "non-nil Dist", errOf3(MonteCarlo{Rule: ls}.Hard(nil, nil, x, x, nil))},
+		{"MC workers", "Workers = -1", errOf3(MonteCarlo{Dist: okDist, Rule: ls, Workers: -1}.Hard(nil, nil, x, x, nil))},
 		{"MC no gradient", "no gradient", errOf3(MonteCarlo{Dist: mustDiag(t, plainMap{cheb}, geometric(0.5, 4)), Rule: ls}.GradNorm(nil, nil, x, x, nil))},
 		{"grid points", "Points = 2", errOf(GridSearch{Points: 2}.Maxima(math.Sin, -1, 1))},
 		{"grid NaN", "NaN", errOf(GridSearch{}.Maxima(math.Log, -1, 1))},
