@@ -43,5 +43,8 @@
 // size, so once it exists a forward pass, a backward pass and an optimiser step
 // allocate nothing. Each layer costs one GEMM forward and at most two backward,
 // plus one fused element-wise pass (bias and activation, or activation
-// derivative and bias gradient).
+// derivative and bias gradient). Adam's float32 update runs four parameters
+// at a time in SSE on amd64 (adam_amd64.s), with the bits of the scalar loop
+// (the build tag purego keeps the scalar loop alone); it went from a third
+// of a training step's CPU time to about a sixth.
 package mlp

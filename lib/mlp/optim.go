@@ -3,6 +3,7 @@ package mlp
 import (
 	"fmt"
 	"math"
+	"unsafe"
 
 	"pointwise/lib/internal/linalg"
 )
@@ -98,8 +99,20 @@ type adamRange[T Float] struct {
 
 func (a *adamRange[T]) Range(lo, hi int) {
 	params, g, m, v := a.params[lo:hi], a.grad[lo:hi], a.m[lo:hi], a.v[lo:hi]
+	if unsafe.Sizeof(T(0)) == 4 {
+		// Four at a time where the CPU has the instructions (adam_amd64.s);
+		// the scalar loop does the rest, with the same bits.
+		k := adamConsts{float32(a.step), float32(a.rc2), float32(a.b1), float32(a.b2),
+			float32(1 - a.b1), float32(1 - a.b2), float32(a.eps), float32(a.wd)}
+		n := adamVector(as32(params), as32(g), as32(m), as32(v), &k)
+		params, g, m, v = params[n:], g[n:], m[n:], v[n:]
+	}
+	adamScalar(params, g, m, v, a.step, a.rc2, a.b1, a.b2, a.eps, a.wd)
+}
+
+// adamScalar is the Adam update of each parameter, one at a time.
+func adamScalar[T Float](params, g, m, v []T, step, rc2, b1, b2, eps, wd T) {
 	g, m, v = g[:len(params)], m[:len(params)], v[:len(params)]
-	step, rc2, b1, b2, eps, wd := a.step, a.rc2, a.b1, a.b2, a.eps, a.wd
 	for i, p := range params {
 		gi := g[i] + wd*p
 		mi := b1*m[i] + (1-b1)*gi
