@@ -15,7 +15,8 @@
 //
 // with POINTWISE_OUT pointing at <out>/figures (<out>/quick/figures in quick
 // mode, so quick figures never mix with full ones), writes the executed copy
-// and an HTML rendering to <out>/notebooks, and fails, naming the notebook
+// to <out>/notebooks (and, after all runs, their HTML renderings, from one
+// nbconvert process), and fails, naming the notebook
 // and the cell, when any cell left an error output. Each figure id of a run
 // must have left a non-empty PNG, SVG and CSV in the figures folder during
 // the run. A run whose data set (pointwise.data) cannot be found is skipped
