@@ -584,6 +584,7 @@ func write(w io.Writer, cw *csv.Writer, d *data, ref string) {
 		}
 	}
 
+	writeBounds(w, cw, mach, d, cfgs)
 	writeSweep(w, cfgs, refCfg, ref, pk.gflops, line)
 	writeWarmup(w, cfgs)
 	var other []string

@@ -286,3 +286,36 @@ func equal(a, b []float64) bool {
 	}
 	return true
 }
+
+// The products each bound sums are the products the roofline counts: at
+// one rate ρ for every product, the bound of row r is ρ / flopsPerSample(r).
+func TestBoundProductsCountTheFlops(t *testing.T) {
+	const rate = 100.0 // GFLOP/s
+	same := map[string][]float64{}
+	for _, g := range gemms {
+		same[g.name] = []float64{rate}
+	}
+	for _, r := range rows {
+		tm, ok := productsBound(r.key, same)
+		if r.key == "e_hard_train" {
+			if ok {
+				t.Errorf("%s: a bound without its heads' products", r.key)
+			}
+			continue
+		}
+		f, err := flopsPerSample(r.key, mainWidth)
+		if err != nil || !ok {
+			t.Fatalf("%s: bound %v, flops %v", r.key, ok, err)
+		}
+		if want := f / (rate * 1e9); math.Abs(tm-want) > 1e-12*want {
+			t.Errorf("%s: %g s per sample at %g GFLOP/s, want %g (%g flops)", r.key, tm, rate, want, f)
+		}
+	}
+	delete(same, "BwdX256x784")
+	if _, ok := productsBound("f_pgd20_eval", same); ok {
+		t.Error("a bound with the input gradient's rate missing")
+	}
+	if _, ok := productsBound("b_train", same); !ok {
+		t.Error("no bound for the training step, which does not need the first layer's input gradient")
+	}
+}
