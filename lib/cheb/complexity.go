@@ -8,12 +8,11 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 
 	"pointwise/lib/internal/numeric"
+	"pointwise/lib/internal/parallel"
 )
 
 // SampleComplexity is the sample-complexity experiment of fig3: for
@@ -263,7 +262,7 @@ func (c SampleComplexity) Run() (SampleComplexityResult, error) {
 }
 
 // sups returns the sup errors sup[g][m-1][d] of every grid g, m points and
-// draw d, computed on GOMAXPROCS goroutines. The work is cut finer than one
+// draw d, computed on GOMAXPROCS goroutines (parallel.Each). The work is cut finer than one
 // grid kind per goroutine, which left the random grid (a barycentric
 // evaluation per draw) alone on one core: tasks are a fixed grid's m, or one
 // draw of the random grid at m, largest first. The random nodes are drawn
@@ -277,11 +276,11 @@ func (c SampleComplexity) sups(dom Domain, basis Basis, xe []float64, he, coeffs
 		grids[g] = experimentGrid{kind: kind, dom: dom, basis: basis, xe: xe, he: he, coeffs: coeffs, draws: draws}
 		sup[g] = make([][]float64, c.MaxPoints)
 		for m := c.MaxPoints; m >= 1; m-- {
-			sup[g][m-1] = make([]float64, len(draws))
 			if kind != Random {
 				tasks = append(tasks, task{g, m, -1})
 				continue
 			}
+			sup[g][m-1] = make([]float64, len(draws))
 			for d := range draws {
 				random = append(random, task{g, m, d})
 			}
@@ -293,43 +292,19 @@ func (c SampleComplexity) sups(dom Domain, basis Basis, xe []float64, he, coeffs
 		}
 	}
 	tasks = append(tasks, random...)
-	var (
-		next atomic.Int64
-		mu   sync.Mutex
-		errs []error
-		wg   sync.WaitGroup
-	)
-	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
-		wg.Go(func() {
-			var w supWork
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(tasks) {
-					return
-				}
-				t := tasks[i]
-				e := &grids[t.g]
-				var err error
-				if t.d < 0 {
-					var v []float64
-					if v, err = e.supFixed(t.m); err == nil {
-						copy(sup[t.g][t.m-1], v)
-					}
-				} else {
-					sup[t.g][t.m-1][t.d], err = e.supRandom(&w, t.m, t.d)
-				}
-				if err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
-					next.Store(int64(len(tasks))) // the others stop at their next task
-					return
-				}
+	err := parallel.Each(len(tasks), runtime.GOMAXPROCS(0), func() func(int) error {
+		w := supWork{y: make([]float64, c.MaxPoints), col: make([]float64, len(xe))}
+		return func(i int) (err error) {
+			t := tasks[i]
+			if t.d < 0 {
+				sup[t.g][t.m-1], err = grids[t.g].supFixed(t.m)
+			} else {
+				sup[t.g][t.m-1][t.d], err = grids[t.g].supRandom(&w, t.m, t.d)
 			}
-		})
-	}
-	wg.Wait()
-	return sup, errors.Join(errs...)
+			return err
+		}
+	})
+	return sup, err
 }
 
 // experimentGrid holds one grid kind's share of SampleComplexity.Run.
@@ -389,18 +364,19 @@ func (e *experimentGrid) supFixed(m int) ([]float64, error) {
 	return sup, nil
 }
 
-// supWork holds one goroutine's buffers for supRandom.
+// supWork holds one goroutine's buffers for supRandom: y for MaxPoints
+// values, col for the evaluation grid.
 type supWork struct{ y, col []float64 }
 
 // supRandom returns the sup error of draw d on its m random nodes,
 // interpolated by the first barycentric formula.
 func (e *experimentGrid) supRandom(w *supWork, m, d int) (float64, error) {
 	nodes, c := e.nodes[m-1][d], e.draws[d]
-	y := grow(&w.y, m)
+	y := w.y[:m]
 	for j, x := range nodes {
 		y[j] = Clenshaw(c, e.dom.ToUnit(x))
 	}
-	col := mat.Col(grow(&w.col, len(e.xe)), d, e.he)
+	col := mat.Col(w.col, d, e.he)
 	var p func(float64) float64
 	if checkDistinct(nodes) == nil {
 		ev := newFirstForm(nodes, 2*e.dom.Scale())
@@ -418,12 +394,4 @@ func (e *experimentGrid) supRandom(w *supWork, m, d int) (float64, error) {
 		col[i] -= p(x)
 	}
 	return numeric.SupNorm(col), nil
-}
-
-// grow returns (*b)[:n], reallocated when shorter.
-func grow(b *[]float64, n int) []float64 {
-	if cap(*b) < n {
-		*b = make([]float64, n)
-	}
-	return (*b)[:n]
 }

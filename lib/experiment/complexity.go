@@ -11,6 +11,7 @@ import (
 
 	"pointwise/lib/cheb"
 	"pointwise/lib/internal/numeric"
+	"pointwise/lib/internal/parallel"
 	"pointwise/lib/objective"
 )
 
@@ -212,49 +213,29 @@ func (c SampleComplexity) Run() (SampleComplexityResult, error) {
 	train := make([]float64, len(sup))
 	index := func(j fit) int { return (j.g*nm+j.i)*c.Draws + j.d }
 
-	jobs := make(chan fit)
+	// Task t is the fit whose results go to index(fit) = t: grids, then m,
+	// then draws.
 	var (
-		mu       sync.Mutex
-		firstErr error
-		done     int
-		wg       sync.WaitGroup
+		mu   sync.Mutex
+		done int
 	)
-	for range c.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			pred := make([]float64, len(eval))
-			for j := range jobs {
-				s, t, err := c.one(j, targets[j.d], truth[j.d], eval, pred)
+	err = parallel.Each(len(sup), c.Workers, func() func(int) error {
+		pred := make([]float64, len(eval))
+		return func(t int) error {
+			j := fit{g: t / (nm * c.Draws), i: t / c.Draws % nm, d: t % c.Draws}
+			s, tr, err := c.one(j, targets[j.d], truth[j.d], eval, pred)
+			sup[t], train[t] = s, tr
+			if c.Progress != nil {
 				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				sup[index(j)], train[index(j)] = s, t
 				done++
-				if c.Progress != nil {
-					c.Progress(done, len(sup))
-				}
+				c.Progress(done, len(sup))
 				mu.Unlock()
 			}
-		}()
-	}
-	for g := range c.Grids {
-		for i := range c.Ms {
-			for d := range c.Draws {
-				mu.Lock()
-				stop := firstErr != nil
-				mu.Unlock()
-				if !stop {
-					jobs <- fit{g, i, d}
-				}
-			}
+			return err
 		}
-	}
-	close(jobs)
-	wg.Wait()
-	if firstErr != nil {
-		return SampleComplexityResult{}, firstErr
+	})
+	if err != nil {
+		return SampleComplexityResult{}, err
 	}
 
 	var res SampleComplexityResult

@@ -5,10 +5,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
+
+	"pointwise/lib/internal/parallel"
 )
 
 // MonteCarlo estimates expectations over h ~ Dist of functions of the error
@@ -152,31 +152,21 @@ func (mc MonteCarlo) run(dst, stderr []float64, x, pts mat.Matrix, rnd *rand.Ran
 	const block = 256
 	hs := make([]Hypothesis, min(n, block))
 	vals := make([]float64, len(hs)*np)
-	errs := make([]error, len(hs))
 	for s0 := 0; s0 < n; s0 += block {
 		b := min(block, n-s0)
 		for k := range b {
 			hs[k] = mc.Dist.Sample(rnd)
 		}
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range min(workers, b) {
-			wg.Go(func() {
-				y := make([]float64, m)
-				for {
-					k := int(next.Add(1) - 1)
-					if k >= b {
-						return
-					}
-					errs[k] = mc.sample(vals[k*np:(k+1)*np], hs[k], x, xs, ps, y, needGrad, stat)
-				}
-			})
-		}
-		wg.Wait()
-		for k := range b {
-			if errs[k] != nil {
-				return nil, nil, errs[k]
+		err := parallel.Each(b, workers, func() func(int) error {
+			y := make([]float64, m)
+			return func(k int) error {
+				return mc.sample(vals[k*np:(k+1)*np], hs[k], x, xs, ps, y, needGrad, stat)
 			}
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		for k := range b {
 			for i, v := range vals[k*np : (k+1)*np] {
 				d := v - dst[i]
 				dst[i] += d / float64(s0+k+1)
