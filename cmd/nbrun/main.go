@@ -1,5 +1,5 @@
 // Command nbrun executes pointwise's notebooks headless through the GoNB
-// kernel under Jupyter's nbconvert, and checks what they produced.
+// kernel under Jupyter's nbclient, and checks what they produced.
 //
 // A notebook runs once, or once per entry of its metadata's pointwise.runs
 // (Figure 6: one notebook, one run per data set); -notebooks is a glob of
@@ -9,11 +9,13 @@
 // names it overrides (GoNB keeps the later definition of a name), so that the
 // executed notebook records what ran. The overrides are, in order: the run's
 // parameters, Mode ("quick" under -quick or POINTWISE_QUICK, else "full"),
-// Seeds from POINTWISE_SEEDS, and each -p NAME=VALUE. Then it runs
+// Seeds from POINTWISE_SEEDS, and each -p NAME=VALUE; one that sets a name
+// to the parameters cell's own value is left out, and with none left the
+// notebook runs as it is. Then it executes the notebook with nbclient, as
 //
 //	python -m nbconvert --to notebook --execute --allow-errors
 //
-// with POINTWISE_OUT pointing at <out>/figures (<out>/quick/figures in quick
+// would, without nbconvert's imports (execute.py), with POINTWISE_OUT pointing at <out>/figures (<out>/quick/figures in quick
 // mode, so quick figures never mix with full ones), writes the executed copy
 // to <out>/notebooks (and, after all runs, their HTML renderings, from one
 // nbconvert process), and fails, naming the notebook
@@ -40,6 +42,7 @@ package main
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -48,6 +51,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -354,7 +358,13 @@ func readNotebook(path string) (*notebook, error) {
 	return &nb, nil
 }
 
-// runOne executes notebook r; executed reports whether nbconvert wrote the
+// executePy executes a notebook with nbclient (arguments: input, output,
+// kernel, timeout, the kernel's folder).
+//
+//go:embed execute.py
+var executePy string
+
+// runOne executes notebook r; executed reports whether nbclient wrote the
 // executed notebook, errors in its cells or not.
 func runOne(r nbformat.Run, figDir, nbDir, python, mode string, timeout int, over params, start time.Time) (executed bool, err error) {
 	src, err := readNotebook(r.Path)
@@ -377,12 +387,15 @@ func runOne(r nbformat.Run, figDir, nbDir, python, mode string, timeout int, ove
 	}
 	out := filepath.Join(nbDir, r.Name+".ipynb")
 	logPath := filepath.Join(nbDir, r.Name+".log")
-	args := []string{"-m", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
-		"--ExecutePreprocessor.kernel_name=" + KernelName,
-		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", timeout),
-		"--ExecutePreprocessor.interrupt_on_timeout=True",
-		"--output-dir", nbDir, "--output", filepath.Base(out), input}
-	cmd := exec.Command(python, args...)
+	abs := func(p string) string {
+		if a, err := filepath.Abs(p); err == nil {
+			return a
+		}
+		return p
+	}
+	// The kernel starts in the notebook's own folder, as in JupyterLab.
+	cwd := abs(filepath.Dir(r.Path))
+	cmd := exec.Command(python, "-c", executePy, abs(input), abs(out), KernelName, strconv.Itoa(timeout), cwd)
 	// The overrides are in the notebook now: the environment variables that
 	// would also select them are not passed on, so the executed notebook
 	// alone says what ran.
@@ -393,7 +406,7 @@ func runOne(r nbformat.Run, figDir, nbDir, python, mode string, timeout int, ove
 		}
 	}
 	cmd.Env = append(env, figure.OutEnv+"="+figDir)
-	cmd.Dir = filepath.Dir(r.Path) // where JupyterLab starts a notebook's kernel
+	cmd.Dir = cwd
 	var logBuf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logBuf, &logBuf
 	runErr := cmd.Run()
@@ -402,7 +415,7 @@ func runOne(r nbformat.Run, figDir, nbDir, python, mode string, timeout int, ove
 		return false, fmt.Errorf("%s: Jupyter finds no kernel named %s: run notebooks through make figures or make test, which install it into .cache/jupyter and set JUPYTER_PATH", r.Path, KernelName)
 	}
 	if runErr != nil {
-		return false, fmt.Errorf("%s: nbconvert failed (%v); last lines of %s:\n%s", r.Path, runErr, logPath, tail(logBuf.String(), 15))
+		return false, fmt.Errorf("%s: executing it failed (%v); last lines of %s:\n%s", r.Path, runErr, logPath, tail(logBuf.String(), 15))
 	}
 	nb, err := readNotebook(out)
 	if err != nil {

@@ -93,7 +93,9 @@ var declLine = regexp.MustCompile(`(?m)^\s*(?:var\s+)?([A-Za-z_][A-Za-z0-9_]*)\s
 
 // injectedSource writes the overrides as the Go source of the injected cell,
 // checking each name against the parameters cell. A -p value for a name
-// whose default is a string literal is quoted unless it already is one.
+// whose default is a string literal is quoted unless it already is one. An
+// override that writes the parameters cell's own value is left out (each
+// cell costs GoNB a build); with none left, the source is empty.
 func injectedSource(overrides []override, paramsSrc string) (string, error) {
 	have := declared(paramsSrc)
 	last := map[string]int{}
@@ -101,6 +103,7 @@ func injectedSource(overrides []override, paramsSrc string) (string, error) {
 		last[o.Name] = i
 	}
 	var b strings.Builder
+	n := 0
 	b.WriteString("// Injected by cmd/nbrun (make figures, make test): these settings override the parameters cell above.\nvar (\n")
 	for i, o := range overrides {
 		if last[o.Name] != i {
@@ -119,7 +122,14 @@ func injectedSource(overrides []override, paramsSrc string) (string, error) {
 		if o.Quote || strings.HasPrefix(def, `"`) && !strings.HasPrefix(v, `"`) {
 			v = strconv.Quote(v)
 		}
+		if v == def {
+			continue
+		}
 		fmt.Fprintf(&b, "\t%s = %s\n", o.Name, v)
+		n++
+	}
+	if n == 0 {
+		return "", nil
 	}
 	b.WriteString(")\n")
 	return b.String(), nil
@@ -128,7 +138,8 @@ func injectedSource(overrides []override, paramsSrc string) (string, error) {
 // inject writes the notebook at path with the overrides in a new cell
 // tagged injected-parameters right after its parameters cell, as a
 // temporary file in dir, and returns that file's path. A notebook without a
-// parameters cell, given implicit overrides only, is returned as it is.
+// parameters cell, given implicit overrides only, or one whose overrides all
+// repeat its own values, is returned as it is.
 func inject(path string, overrides []override, dir, name string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -154,6 +165,9 @@ func inject(path string, overrides []override, dir, name string) (string, error)
 	src, err := injectedSource(overrides, nbformat.Text(srcJSON))
 	if err != nil {
 		return "", fmt.Errorf("%s: %v", path, err)
+	}
+	if src == "" {
+		return path, nil // every override is the notebook's own value
 	}
 	cell := map[string]any{
 		"cell_type":       "code",

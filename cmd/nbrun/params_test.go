@@ -33,6 +33,9 @@ func TestInjectedSource(t *testing.T) {
 		{"an already quoted -p value is kept", []override{{Name: "Dataset", Value: `"fashion-mnist"`}}, []string{`Dataset = "fashion-mnist"`}, ""},
 		{"the last override of a name wins", []override{{Name: "Mode", Value: "full", Quote: true}, {Name: "Epochs", Value: "2"}, {Name: "Mode", Value: "quick", Quote: true}},
 			[]string{`Epochs = 2`, `Mode = "quick"`}, ""},
+		{"an override of the cell's own value is left out", []override{{Name: "Mode", Value: "full", Quote: true}, {Name: "EpsTrain", Value: "0.2"}, {Name: "Seeds", Value: "1"}},
+			[]string{`EpsTrain = 0.2`}, ""},
+		{"no cell when every override is the cell's own value", []override{{Name: "Mode", Value: "full", Quote: true}, {Name: "Dataset", Value: "mnist", Quote: true}, {Name: "EpsTrain", Value: "0.1"}}, nil, ""},
 		{"unknown name", []override{{Name: "Epoch", Value: "2"}}, nil, "setting Epoch is not in the parameters cell (it has Dataset, Epochs, EpsTrain, Mode, Seeds)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,6 +57,9 @@ func TestInjectedSource(t *testing.T) {
 			}
 			if !slices.Equal(lines, tc.want) {
 				t.Errorf("var block %q, want %q\n%s", lines, tc.want, got)
+			}
+			if tc.want == nil && got != "" {
+				t.Errorf("source %q, want none", got)
 			}
 		})
 	}
@@ -107,6 +113,12 @@ func TestInject(t *testing.T) {
 	}
 	if src := nbformat.Text(c.Source); !strings.Contains(src, "\tMode = \"quick\"\n") || !strings.Contains(src, "\tSeeds = \"3\"\n") {
 		t.Errorf("injected cell:\n%s", src)
+	}
+
+	// Overrides that repeat the parameters cell's values add no cell: the
+	// notebook runs as it is.
+	if got, err := inject(p, []override{{Name: "Mode", Value: "full", Quote: true, Implicit: true}}, dir, "nb"); err != nil || got != p {
+		t.Errorf("overrides equal to the notebook's own values: %q, %v; want the notebook itself", got, err)
 	}
 
 	// A notebook without a parameters cell (an assignment) runs as it is

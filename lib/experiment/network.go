@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sort"
 
@@ -11,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"pointwise/lib/cheb"
+	"pointwise/lib/internal/parallel"
 	"pointwise/lib/mlp"
 	"pointwise/lib/objective"
 )
@@ -133,8 +135,17 @@ func (p *NetworkProblem) Surfaces(pts *mat.Dense) (out, adv, hard []float64, err
 	n, _ := pts.Dims()
 	_, nf := p.Map.Dims()
 	f := mat.NewDense(n, nf, nil)
-	for i := range n {
-		p.Map.Features(f.RawRowView(i), pts.RawRowView(i))
+	const block = 512 // rows per task; each row is computed alone, so the bits do not depend on the split
+	err = parallel.Each((n+block-1)/block, runtime.GOMAXPROCS(0), func() func(int) error {
+		return func(b int) error {
+			for i := b * block; i < min((b+1)*block, n); i++ {
+				p.Map.Features(f.RawRowView(i), pts.RawRowView(i))
+			}
+			return nil
+		}
+	})
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	out, fit := make([]float64, n), make([]float64, n)
 	mat.NewVecDense(n, out).MulVec(f, mat.NewVecDense(nf, p.Own.Coef))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -156,10 +157,14 @@ func (f *Figure) layout() (w, h vg.Length, rows, cols int, err error) {
 
 // png draws the figure, w × h, as PNG.
 func (f *Figure) png(w, h vg.Length, rows, cols int) ([]byte, error) {
-	png := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))
-	f.draw(draw.New(png), rows, cols)
+	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(DPI))
+	f.draw(draw.New(c), rows, cols)
 	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: png}).WriteTo(&buf); err != nil {
+	// Best speed: the default level took 3.7 times as long on Figure 5's
+	// heat maps (184 against 50 ms) and 1.4 times on the line plots, for
+	// files 4-25% smaller; every redraw of an Explorer waits for it.
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, c.Image()); err != nil {
 		return nil, fmt.Errorf("figure %s: encoding PNG: %w", f.ID, err)
 	}
 	return buf.Bytes(), nil

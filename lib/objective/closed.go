@@ -3,9 +3,12 @@ package objective
 import (
 	"fmt"
 	"math"
+	"runtime"
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"pointwise/lib/internal/parallel"
 )
 
 // Objective is a function of one candidate point, J: R^in → R.
@@ -33,6 +36,12 @@ type GradObjective interface {
 // its square root at zeros such as interpolated training points.
 // LinearGaussian is safe for concurrent use.
 type LinearGaussian struct {
+	// Workers is the number of goroutines on which ValueAt evaluates its
+	// blocks of points; the values do not depend on it. If Workers is 0, it
+	// is GOMAXPROCS; set it to 1 for feature maps whose Features is not safe
+	// to call from several goroutines at once (the package's and mlp's are).
+	Workers int
+
 	class, model FeatureMap // model nil when g = f
 	in, p, q     int        // q = 0 when g = f
 	r            int        // columns of W (rank of Σ)
@@ -256,34 +265,48 @@ func (lg *LinearGaussian) ValueAt(dst []float64, pts mat.Matrix) ([]float64, err
 	if len(dst) != n {
 		return nil, fmt.Errorf("objective: len(dst) = %d; want %d (one per point)", len(dst), n)
 	}
-	// Blocks of points go through one matrix product U·W (blocked and
-	// parallel in gonum's BLAS) instead of one vector product each.
+	workers := lg.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers < 1 {
+		return nil, fmt.Errorf("objective: LinearGaussian.Workers = %d; want ≥ 1 (0 means GOMAXPROCS)", lg.Workers)
+	}
+	// Blocks of points go through one matrix product U·W (blocked in the
+	// BLAS) instead of one vector product each; the blocks are the same
+	// whatever the number of goroutines, and so are the values.
 	const block = 512
 	nu := lg.q + lg.p
 	w := mat.NewDense(nu, lg.r, lg.w)
-	u := mat.NewDense(min(block, n), nu, nil)
-	var uw mat.Dense
-	x := make([]float64, lg.in)
-	for lo := 0; lo < n; lo += block {
-		hi := min(lo+block, n)
-		ub := u.Slice(0, hi-lo, 0, nu).(*mat.Dense)
-		for i := lo; i < hi; i++ {
-			mat.Row(x, i, pts)
-			row := ub.RawRowView(i - lo)
-			if lg.q > 0 {
-				lg.model.Features(row[:lg.q], x)
+	err := parallel.Each((n+block-1)/block, workers, func() func(int) error {
+		u := mat.NewDense(min(block, n), nu, nil)
+		var uw mat.Dense
+		x := make([]float64, lg.in)
+		return func(b int) error {
+			lo, hi := b*block, min((b+1)*block, n)
+			ub := u.Slice(0, hi-lo, 0, nu).(*mat.Dense)
+			for i := lo; i < hi; i++ {
+				mat.Row(x, i, pts)
+				row := ub.RawRowView(i - lo)
+				if lg.q > 0 {
+					lg.model.Features(row[:lg.q], x)
+				}
+				lg.class.Features(row[lg.q:], x)
 			}
-			lg.class.Features(row[lg.q:], x)
-		}
-		uw.Reset()
-		uw.Mul(ub, w)
-		for i := lo; i < hi; i++ {
-			var s float64
-			for _, v := range uw.RawRowView(i - lo) {
-				s += v * v
+			uw.Reset()
+			uw.Mul(ub, w)
+			for i := lo; i < hi; i++ {
+				var s float64
+				for _, v := range uw.RawRowView(i - lo) {
+					s += v * v
+				}
+				dst[i] = s
 			}
-			dst[i] = s
+			return nil
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return dst, nil
 }

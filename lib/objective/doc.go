@@ -20,7 +20,9 @@
 // [Hypothesis], [Distribution] and [Rule] are small interfaces; [MonteCarlo]
 // estimates J_H and gradient moments with their standard errors for any of
 // them, and [Adversarial] evaluates J_h. [MonteCarlo.Compare] sets the
-// estimate of J_H beside its closed form, point by point ([Agreement]).
+// estimate of J_H beside its closed form, point by point ([Agreement]). A
+// rule that is a [Preparer] ([LeastSquares], [Ridge]) factors the training
+// points once for all draws, with the same bits as a fit per draw.
 //
 // # Closed forms for linear-Gaussian classes
 //

@@ -52,6 +52,16 @@ type Rule interface {
 	Fit(x mat.Matrix, y []float64) (Hypothesis, error)
 }
 
+// Preparer is a Rule that can do its work on the training points once for
+// many label vectors, as a Monte Carlo estimate of J_H fits one per draw:
+// least squares factors G_X once, and each fit is then a solve.
+type Preparer interface {
+	Rule
+	// Prepare returns fit with fit(y) = Fit(x, y), bit for bit, for every
+	// y. Goroutines may call fit at once.
+	Prepare(x mat.Matrix) (fit func(y []float64) (Hypothesis, error), err error)
+}
+
 // LinearRule is a Rule that is linear in its labels. For a class
 // h(x) = f(x)·θ its fit is ĥ(x) = g(x)ᵀMθ, and LinearMap returns (g, M).
 type LinearRule interface {

@@ -60,16 +60,16 @@ func (mc MonteCarlo) GradSecondMoment(dst, stderr []float64, x, pts mat.Matrix, 
 	})
 }
 
-// sample fits the draw h on the training points x (rows xs), using y for
+// sample fits the draw h on the training points xs with fitTo, using y for
 // its labels, and stores stat at each point of ps in v.
-func (mc MonteCarlo) sample(v []float64, h Hypothesis, x mat.Matrix, xs, ps [][]float64, y []float64, needGrad bool, stat func(h, fit Hypothesis, p []float64) float64) error {
+func sample(v []float64, h Hypothesis, fitTo func(y []float64) (Hypothesis, error), xs, ps [][]float64, y []float64, needGrad bool, stat func(h, fit Hypothesis, p []float64) float64) error {
 	if needGrad && !hasGradient(h) {
 		return fmt.Errorf("objective: sampled hypothesis %T has no gradient", h)
 	}
 	for i, xi := range xs {
 		y[i] = h.Value(xi)
 	}
-	fit, err := mc.Rule.Fit(x, y)
+	fit, err := fitTo(y)
 	if err != nil {
 		return err
 	}
@@ -142,6 +142,14 @@ func (mc MonteCarlo) run(dst, stderr []float64, x, pts mat.Matrix, rnd *rand.Ran
 	}
 	xs := rows(x)
 	ps := rows(pts)
+	// A Preparer factors x once for all draws, with the same bits.
+	fitTo := func(y []float64) (Hypothesis, error) { return mc.Rule.Fit(x, y) }
+	if pr, ok := mc.Rule.(Preparer); ok {
+		var err error
+		if fitTo, err = pr.Prepare(x); err != nil {
+			return nil, nil, err
+		}
+	}
 	// Welford's running mean and sum of squared deviations.
 	for i := range dst {
 		dst[i], stderr[i] = 0, 0
@@ -160,7 +168,7 @@ func (mc MonteCarlo) run(dst, stderr []float64, x, pts mat.Matrix, rnd *rand.Ran
 		err := parallel.Each(b, workers, func() func(int) error {
 			y := make([]float64, m)
 			return func(k int) error {
-				return mc.sample(vals[k*np:(k+1)*np], hs[k], x, xs, ps, y, needGrad, stat)
+				return sample(vals[k*np:(k+1)*np], hs[k], fitTo, xs, ps, y, needGrad, stat)
 			}
 		})
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/diff/fd"
@@ -779,6 +780,151 @@ func TestErrors(t *testing.T) {
 		}
 		if !strings.Contains(tc.err.Error(), tc.want) {
 			t.Errorf("%s: error %q does not mention %q", tc.name, tc.err, tc.want)
+		}
+	}
+}
+
+// Prepare factors the training points once; every fit from it must be the
+// Fit of the same labels to the last bit, also when goroutines call it at
+// once (the ridge solve's LAPACK routine writes to the factorisation while it
+// works).
+func TestPrepareSameBits(t *testing.T) {
+	x := column(linspace(-1, 1, 15))
+	rnd := rand.New(rand.NewPCG(2, 2))
+	ys := make([][]float64, 8)
+	for k := range ys {
+		ys[k] = make([]float64, 15)
+		for i := range ys[k] {
+			ys[k][i] = rnd.NormFloat64()
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		rule Preparer
+	}{
+		{"least squares d=6", LeastSquares{Map: chebMap{6}}},
+		{"least squares d=14 (interpolates)", LeastSquares{Map: chebMap{14}}},
+		{"least squares d=20 (underdetermined)", LeastSquares{Map: chebMap{20}}},
+		{"ridge d=8", Ridge{Map: chebMap{8}}},
+		{"ridge d=20 λ=1e-6", Ridge{Map: chebMap{20}, RelLambda: 1e-6}},
+	} {
+		fit, err := tc.rule.Prepare(x)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		var wg sync.WaitGroup
+		got := make([][]Hypothesis, 4)
+		errs := make([]error, 4)
+		for g := range got {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for _, y := range ys {
+					h, err := fit(y)
+					if err != nil {
+						errs[g] = err
+						return
+					}
+					got[g] = append(got[g], h)
+				}
+			}()
+		}
+		wg.Wait()
+		for g, err := range errs {
+			if err != nil {
+				t.Fatalf("%s: goroutine %d: %v", tc.name, g, err)
+			}
+		}
+		for k, y := range ys {
+			want, err := tc.rule.Fit(x, y)
+			if err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			wc := want.(*LinearHypothesis).Coef
+			for g := range got {
+				gc := got[g][k].(*LinearHypothesis).Coef
+				for j := range wc {
+					if math.Float64bits(gc[j]) != math.Float64bits(wc[j]) {
+						t.Fatalf("%s: labels %d, goroutine %d: coefficient %d is %v; Fit gives %v", tc.name, k, g, j, gc[j], wc[j])
+					}
+				}
+			}
+		}
+		if _, err := fit(ys[0][:14]); err == nil || !strings.Contains(err.Error(), "len(y) = 14") {
+			t.Errorf("%s: fit with 14 labels for 15 points: err = %v; want one naming len(y) = 14", tc.name, err)
+		}
+	}
+	bad := column([]float64{0, math.NaN()})
+	if _, err := (LeastSquares{Map: chebMap{1}}).Prepare(bad); err == nil || !strings.Contains(err.Error(), "NaN") {
+		t.Errorf("Prepare on a NaN point: err = %v; want one naming the NaN", err)
+	}
+}
+
+// fitOnly hides a rule's Prepare, so MonteCarlo must call Fit for each draw.
+type fitOnly struct{ Rule }
+
+// MonteCarlo factors the training points once when its rule is a Preparer;
+// the estimate must be the one that fits every draw from scratch.
+func TestMonteCarloPreparedSameBits(t *testing.T) {
+	dist, _, err := fig4(3, 41)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, pts := column(linspace(-1, 1, 41)), column([]float64{-1, -0.3, 0.37, 0.9})
+	for _, rule := range []Rule{LeastSquares{Map: chebMap{3}}, Ridge{Map: chebMap{5}}} {
+		est := func(r Rule) [][]float64 {
+			mc := MonteCarlo{Dist: dist, Rule: r, Samples: 300}
+			h, hse, err := mc.Hard(nil, nil, x, pts, rand.New(rand.NewPCG(9, 9)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, gse, err := mc.GradNorm(nil, nil, x, pts, rand.New(rand.NewPCG(9, 9)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return [][]float64{h, hse, g, gse}
+		}
+		prepared, scratch := est(rule), est(fitOnly{rule})
+		for k := range prepared {
+			for i := range prepared[k] {
+				if math.Float64bits(prepared[k][i]) != math.Float64bits(scratch[k][i]) {
+					t.Errorf("%T: estimate %d at point %d is %v prepared, %v fitted from scratch", rule, k, i, prepared[k][i], scratch[k][i])
+				}
+			}
+		}
+	}
+}
+
+// ValueAt's blocks of 512 points are the same on any number of goroutines,
+// so are the values; 1300 points make three blocks, the last one short.
+func TestValueAtWorkersSameBits(t *testing.T) {
+	dist, fit, err := fig4(12, 15)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg, err := NewLinearGaussian(fit, dist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts := column(linspace(-1, 1, 1300))
+	lg.Workers = 1
+	serial, err := lg.ValueAt(nil, pts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int{2, 3, 0} {
+		lg.Workers = w
+		got, err := lg.ValueAt(nil, pts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range got {
+			if math.Float64bits(got[i]) != math.Float64bits(serial[i]) {
+				t.Fatalf("Workers = %d: J_H at point %d is %v; with one worker %v", w, i, got[i], serial[i])
+			}
+			if v := lg.Value(pts.RawRowView(i)); math.Abs(v-got[i]) > 1e-12*math.Max(1, math.Abs(v)) {
+				t.Fatalf("Workers = %d: ValueAt at point %d is %v; Value gives %v", w, i, got[i], v)
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -82,20 +83,29 @@ type Ridge struct {
 var (
 	_ LinearRule = LeastSquares{}
 	_ LinearRule = Ridge{}
+	_ Preparer   = LeastSquares{}
+	_ Preparer   = Ridge{}
 )
 
 // Fit returns the least-squares fit *LinearHypothesis{Map: g, Coef: β}.
 func (ls LeastSquares) Fit(x mat.Matrix, y []float64) (Hypothesis, error) {
-	return fitLinear(ls.Map, "LeastSquares.Map", x, y, ls.solve)
+	return fitLinear(ls.Map, "LeastSquares.Map", x, y, ls.factor)
+}
+
+// Prepare factors G_X once; fit(y) then equals Fit(x, y) bit for bit.
+func (ls LeastSquares) Prepare(x mat.Matrix) (fit func(y []float64) (Hypothesis, error), err error) {
+	return prepareLinear(ls.Map, "LeastSquares.Map", x, ls.factor)
 }
 
 // LinearMap returns the fit (g, M) for the class f: M = pinv(G_X) F_X. A nil
 // class means f = g, and then Model is nil and M = P.
 func (ls LeastSquares) LinearMap(class FeatureMap, x mat.Matrix) (*LinearFit, error) {
-	return linearMap(ls.Map, "LeastSquares.Map", class, x, ls.solve)
+	return linearMap(ls.Map, "LeastSquares.Map", class, x, ls.factor)
 }
 
-func (ls LeastSquares) solve(g *mat.Dense, b mat.Matrix) (*mat.Dense, error) {
+// factor takes the thin SVD of G and its numerical rank; the solve is then
+// B = V Σ_r⁻¹ U_rᵀ b.
+func (ls LeastSquares) factor(g *mat.Dense) (solve, error) {
 	if ls.RCond < 0 || math.IsNaN(ls.RCond) {
 		return nil, fmt.Errorf("objective: LeastSquares.RCond = %v; want ≥ 0", ls.RCond)
 	}
@@ -112,24 +122,33 @@ func (ls LeastSquares) solve(g *mat.Dense, b mat.Matrix) (*mat.Dense, error) {
 	if rank < 1 {
 		return nil, fmt.Errorf("objective: the %d×%d feature matrix is zero", n, q)
 	}
-	var dst mat.Dense
-	svd.SolveTo(&dst, b, rank)
-	return &dst, nil
+	return func(b mat.Matrix) (*mat.Dense, error) {
+		var dst mat.Dense
+		svd.SolveTo(&dst, b, rank)
+		return &dst, nil
+	}, nil
 }
 
 // Fit returns the ridge fit *LinearHypothesis{Map: g, Coef: β}.
 func (r Ridge) Fit(x mat.Matrix, y []float64) (Hypothesis, error) {
-	return fitLinear(r.Map, "Ridge.Map", x, y, r.solve)
+	return fitLinear(r.Map, "Ridge.Map", x, y, r.factor)
+}
+
+// Prepare factors [G_X; √λ I] once; fit(y) then equals Fit(x, y) bit for bit.
+func (r Ridge) Prepare(x mat.Matrix) (fit func(y []float64) (Hypothesis, error), err error) {
+	return prepareLinear(r.Map, "Ridge.Map", x, r.factor)
 }
 
 // LinearMap returns the fit (g, M) for the class f:
 // M = (G_XᵀG_X + λI)⁻¹G_XᵀF_X. A nil class means f = g, and then Model is
 // nil and M = P.
 func (r Ridge) LinearMap(class FeatureMap, x mat.Matrix) (*LinearFit, error) {
-	return linearMap(r.Map, "Ridge.Map", class, x, r.solve)
+	return linearMap(r.Map, "Ridge.Map", class, x, r.factor)
 }
 
-func (r Ridge) solve(g *mat.Dense, b mat.Matrix) (*mat.Dense, error) {
+// factor takes the QR factorisation of [G; √λ I]; the solve is then the
+// least-squares solution of [G; √λ I] B = [b; 0].
+func (r Ridge) factor(g *mat.Dense) (solve, error) {
 	rel := r.RelLambda
 	if rel == 0 {
 		rel = 1e-10
@@ -154,16 +173,25 @@ func (r Ridge) solve(g *mat.Dense, b mat.Matrix) (*mat.Dense, error) {
 	for k := 0; k < q; k++ {
 		aug.Set(n+k, k, sl)
 	}
-	_, c := b.Dims()
-	rhs := mat.NewDense(n+q, c, nil)
-	rhs.Slice(0, n, 0, c).(*mat.Dense).Copy(b)
 	var qr mat.QR
 	qr.Factorize(aug)
-	var dst mat.Dense
-	if err := qr.SolveTo(&dst, false, rhs); err != nil {
-		return nil, fmt.Errorf("objective: ridge solve: %w", err)
-	}
-	return &dst, nil
+	// QR.SolveTo applies Qᵀ with LAPACK's Dormqr, which sets each diagonal
+	// entry of the factorisation to 1 while it works and then restores it:
+	// one solve at a time.
+	var mu sync.Mutex
+	return func(b mat.Matrix) (*mat.Dense, error) {
+		_, c := b.Dims()
+		rhs := mat.NewDense(n+q, c, nil)
+		rhs.Slice(0, n, 0, c).(*mat.Dense).Copy(b)
+		var dst mat.Dense
+		mu.Lock()
+		err := qr.SolveTo(&dst, false, rhs)
+		mu.Unlock()
+		if err != nil {
+			return nil, fmt.Errorf("objective: ridge solve: %w", err)
+		}
+		return &dst, nil
+	}, nil
 }
 
 // featureMatrix validates the points (rows of x) and returns G[i][k] = g_k(x_i).
@@ -248,13 +276,17 @@ func checkPoints(x mat.Matrix, in int, name string) error {
 	return nil
 }
 
-// solver solves G·B = b for B, G the n×q feature matrix: the least-squares
-// or ridge solution of a rule linear in its labels.
-type solver func(g *mat.Dense, b mat.Matrix) (*mat.Dense, error)
+// solve returns B with G·B = b in the rule's sense (least squares or ridge),
+// for the feature matrix G it was factored from. It only reads the
+// factorisation, so goroutines may call it at once.
+type solve func(b mat.Matrix) (*mat.Dense, error)
 
-// fitLinear returns *LinearHypothesis{Map: g, Coef: β} with β = solve(G_X, y),
-// G_X the features of x under g (named field in errors).
-func fitLinear(g FeatureMap, field string, x mat.Matrix, y []float64, solve solver) (Hypothesis, error) {
+// factorizer factors the n×q feature matrix G of a rule linear in its labels.
+type factorizer func(g *mat.Dense) (solve, error)
+
+// fitLinear returns *LinearHypothesis{Map: g, Coef: β} with β solving
+// G_X β = y, G_X the features of x under g (named field in errors).
+func fitLinear(g FeatureMap, field string, x mat.Matrix, y []float64, factor factorizer) (Hypothesis, error) {
 	gx, err := featureMatrix(g, field, x)
 	if err != nil {
 		return nil, err
@@ -263,7 +295,34 @@ func fitLinear(g FeatureMap, field string, x mat.Matrix, y []float64, solve solv
 	if err != nil {
 		return nil, err
 	}
-	beta, err := solve(gx, yv)
+	s, err := factor(gx)
+	if err != nil {
+		return nil, err
+	}
+	return linearHypothesis(g, s, yv)
+}
+
+// prepareLinear is fitLinear with G_X built and factored once, for many y.
+func prepareLinear(g FeatureMap, field string, x mat.Matrix, factor factorizer) (func(y []float64) (Hypothesis, error), error) {
+	gx, err := featureMatrix(g, field, x)
+	if err != nil {
+		return nil, err
+	}
+	s, err := factor(gx)
+	if err != nil {
+		return nil, err
+	}
+	return func(y []float64) (Hypothesis, error) {
+		yv, err := labels(y, gx)
+		if err != nil {
+			return nil, err
+		}
+		return linearHypothesis(g, s, yv)
+	}, nil
+}
+
+func linearHypothesis(g FeatureMap, s solve, y *mat.VecDense) (Hypothesis, error) {
+	beta, err := s(y)
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +332,7 @@ func fitLinear(g FeatureMap, field string, x mat.Matrix, y []float64, solve solv
 // linearMap returns the fit (g, M) for the class f with M = solve(G_X, F_X),
 // G_X the features of x under g (named field in errors). A nil class means
 // f = g, and then Model is nil.
-func linearMap(g FeatureMap, field string, class FeatureMap, x mat.Matrix, solve solver) (*LinearFit, error) {
+func linearMap(g FeatureMap, field string, class FeatureMap, x mat.Matrix, factor factorizer) (*LinearFit, error) {
 	gx, err := featureMatrix(g, field, x)
 	if err != nil {
 		return nil, err
@@ -282,7 +341,11 @@ func linearMap(g FeatureMap, field string, class FeatureMap, x mat.Matrix, solve
 	if err != nil {
 		return nil, err
 	}
-	m, err := solve(gx, f)
+	s, err := factor(gx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s(f)
 	if err != nil {
 		return nil, err
 	}

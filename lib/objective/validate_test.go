@@ -77,6 +77,20 @@ func TestValidate(t *testing.T) {
 		{"Ridge RelLambda Inf", func() error { _, err := Ridge{Map: f, RelLambda: inf}.Fit(x, []float64{1, 2, 3, 4}); return err }, []string{"Ridge.RelLambda = +Inf", "finite value ≥ 0"}},
 		{"MeanGradNorm len(x)", func() error { _, err := lg.MeanGradNorm([]float64{0, 1}); return err }, []string{"len(x) = 2", "want 1"}},
 		{"ValueAt dst", func() error { _, err := lg.ValueAt(make([]float64, 1), x); return err }, []string{"len(dst) = 1", "want 4"}},
+		{"ValueAt Workers<0", func() error {
+			neg := *lg
+			neg.Workers = -1
+			_, err := neg.ValueAt(nil, x)
+			return err
+		}, []string{"LinearGaussian.Workers = -1", "≥ 1"}},
+		{"Prepare y NaN", func() error {
+			fit, err := Ridge{Map: f}.Prepare(x)
+			if err != nil {
+				return err
+			}
+			_, err = fit([]float64{1, nan, 3, 4})
+			return err
+		}, []string{"y[1] = NaN", "finite labels"}},
 		{"MonteCarlo Samples=1", func() error {
 			_, _, err := MonteCarlo{Dist: dist, Rule: LeastSquares{Map: f}, Samples: 1}.Hard(nil, nil, x, x, rnd)
 			return err
