@@ -59,6 +59,8 @@ GEMMS = [
     ("BwdW784x256", True, False, 784, 256, 128),
     ("BwdW256x256", True, False, 256, 256, 128),
     ("BwdW256x10", True, False, 256, 10, 128),
+    ("Fwd256x80", False, False, 128, 80, 256),
+    ("BwdX80x256", False, True, 128, 256, 80),
     ("Square2048", False, False, 2048, 2048, 2048),
 ]
 

@@ -77,8 +77,8 @@ type gemm struct {
 }
 
 // gemms are the products of a training step of the 784→256→256→10 network
-// at batch 128 (forward X·W, input gradient ∂Z·Wᵀ, weight gradient Xᵀ·∂Z)
-// and a large square, named as lib/internal/linalg's benchmarks and
+// at batch 128 (forward X·W, input gradient ∂Z·Wᵀ, weight gradient Xᵀ·∂Z),
+// the hard step's K = 8 heads as one 256→80 layer, and a large square, named as lib/internal/linalg's benchmarks and
 // torch_bench.py's gemm rows.
 var gemms = []gemm{
 	{"Fwd784x256", 128, 256, 784},
@@ -90,6 +90,8 @@ var gemms = []gemm{
 	{"BwdW784x256", 784, 256, 128},
 	{"BwdW256x256", 256, 256, 128},
 	{"BwdW256x10", 256, 10, 128},
+	{"Fwd256x80", 128, 80, 256},
+	{"BwdX80x256", 128, 256, 80},
 	{"Square2048", 2048, 2048, 2048},
 }
 

@@ -154,6 +154,11 @@ func BenchmarkBwdW784x256(b *testing.B) { benchmarkShape(b, true, false, 784, 25
 func BenchmarkBwdW256x256(b *testing.B) { benchmarkShape(b, true, false, 256, 256, 128) }
 func BenchmarkBwdW256x10(b *testing.B)  { benchmarkShape(b, true, false, 256, 10, 128) }
 
+// The K = 8 random heads of a hard training step, one 256→80 layer: forward
+// and input gradient.
+func BenchmarkFwd256x80(b *testing.B)  { benchmarkShape(b, false, false, 128, 80, 256) }
+func BenchmarkBwdX80x256(b *testing.B) { benchmarkShape(b, false, true, 128, 256, 80) }
+
 // BenchmarkSquare2048 times a product large enough to approach the
 // machine's peak GFLOP/s, the roofline of make bench.
 func BenchmarkSquare2048(b *testing.B) { benchmarkShape(b, false, false, 2048, 2048, 2048) }
