@@ -66,16 +66,7 @@ func TestMonteCarloWorkersSameBits(t *testing.T) {
 	}
 	x, pts := column(linspace(-1, 1, 101)), column([]float64{-1, -0.62, 0, 0.37, 0.9})
 	estimate := func(workers int) [][]float64 {
-		mc := MonteCarlo{Dist: dist, Rule: LeastSquares{Map: chebMap{3}}, Samples: 300, Workers: workers}
-		h, hse, err := mc.Hard(nil, nil, x, pts, rand.New(rand.NewPCG(5, 5)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, gse, err := mc.GradNorm(nil, nil, x, pts, rand.New(rand.NewPCG(5, 5)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return [][]float64{h, hse, g, gse}
+		return estimates(t, MonteCarlo{Dist: dist, Rule: LeastSquares{Map: chebMap{3}}, Samples: 300, Workers: workers}, x, pts, 5)
 	}
 	serial := estimate(1)
 	for _, w := range []int{2, 3, 0} {

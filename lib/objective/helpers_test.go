@@ -2,6 +2,8 @@ package objective
 
 import (
 	"math"
+	"math/rand/v2"
+	"testing"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -133,3 +135,18 @@ func fig4(d, n int) (*Gaussian, *LinearFit, error) {
 type hypFunc func(x []float64) float64
 
 func (h hypFunc) Value(x []float64) float64 { return h(x) }
+
+// estimates returns mc's estimates of J_H and E‖∇e‖ at pts and their
+// standard errors, each from the stream PCG(seed, seed).
+func estimates(t *testing.T, mc MonteCarlo, x, pts mat.Matrix, seed uint64) [][]float64 {
+	t.Helper()
+	h, hse, err := mc.Hard(nil, nil, x, pts, rand.New(rand.NewPCG(seed, seed)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, gse, err := mc.GradNorm(nil, nil, x, pts, rand.New(rand.NewPCG(seed, seed)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return [][]float64{h, hse, g, gse}
+}
