@@ -138,6 +138,7 @@ assignments:
 
 vet:
 	$(GO) vet ./...
+	@bad="$$(gofmt -l $$($(GO) list -f '{{.Dir}}' ./...))"; [ -z "$$bad" ] || { echo "gofmt: these files need gofmt -w:"; echo "$$bad"; exit 1; }
 
 gotest:
 	@echo "go test with BLAS=$(BLAS)"

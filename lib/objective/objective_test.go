@@ -872,7 +872,9 @@ func TestMonteCarloPreparedSameBits(t *testing.T) {
 	}
 	x, pts := column(linspace(-1, 1, 41)), column([]float64{-1, -0.3, 0.37, 0.9})
 	for _, rule := range []Rule{LeastSquares{Map: chebMap{3}}, Ridge{Map: chebMap{5}}} {
-		est := func(r Rule) [][]float64 { return estimates(t, MonteCarlo{Dist: dist, Rule: r, Samples: 300}, x, pts, 9) }
+		est := func(r Rule) [][]float64 {
+			return estimates(t, MonteCarlo{Dist: dist, Rule: r, Samples: 300}, x, pts, 9)
+		}
 		prepared, scratch := est(rule), est(fitOnly{rule})
 		for k := range prepared {
 			for i := range prepared[k] {

@@ -2,7 +2,8 @@
 // pattern behind every trained network and every attack result of
 // pointwise: a computation is a Task, named by a Key that holds every setting
 // it depends on, the fingerprints of its data, its seed and the format
-// version of its code; a Runner runs it, or reads its result back.
+// version of its code (the BLAS in use is added to every key); a Runner runs
+// it, or reads its result back.
 //
 // # One policy
 //

@@ -16,11 +16,18 @@ import (
 	"time"
 
 	"pointwise/lib/internal/atomicfile"
+	"pointwise/lib/internal/linalg"
 )
 
 // Version is the format of the entries this package writes; it is part of
 // every key.
 const Version = 1
+
+// blas names the BLAS the products run on, also part of every key: OpenBLAS
+// and gonum's BLAS round differently, and training amplifies the last bits,
+// so an entry computed with one is not the other's (make test's quick
+// goldens are gonum's; make figures multiplies with OpenBLAS).
+var blas = linalg.Backend
 
 // processStart is when this process loaded the package: a temporary file
 // older than that was left by a run that was killed.
@@ -95,9 +102,10 @@ type Key struct {
 
 var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
-// keyDoc is what a key hashes: the key and this package's Version.
+// keyDoc is what a key hashes: the key, this package's Version and the BLAS.
 type keyDoc struct {
 	Runcache int
+	BLAS     string
 	Name     string
 	Version  int
 	Seed     uint64
@@ -111,7 +119,7 @@ func (k Key) describe() (string, error) {
 	if !namePattern.MatchString(k.Name) {
 		return "", fmt.Errorf("runcache: name %q invalid: use lower-case letters, digits, '-' and '_'", k.Name)
 	}
-	b, err := json.Marshal(keyDoc{Runcache: Version, Name: k.Name, Version: k.Version, Seed: k.Seed, Settings: k.Settings, Data: k.Data})
+	b, err := json.Marshal(keyDoc{Runcache: Version, BLAS: blas, Name: k.Name, Version: k.Version, Seed: k.Seed, Settings: k.Settings, Data: k.Data})
 	if err != nil {
 		return "", fmt.Errorf("runcache: settings of %s do not encode: %w", k.Name, err)
 	}

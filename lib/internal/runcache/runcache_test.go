@@ -114,6 +114,14 @@ func TestKeyID(t *testing.T) {
 			t.Errorf("%s: ID %s, want %s- and 16 hex digits", name, id, k.Name)
 		}
 	}
+	// The same key under another BLAS is another entry.
+	id, _ := base.ID()
+	defer func(b string) { blas = b }(blas)
+	blas = "other-" + blas
+	if other, _ := base.ID(); other == id {
+		t.Errorf("the BLAS is not part of the key: %s under both", id)
+	}
+	blas = strings.TrimPrefix(blas, "other-")
 	for _, tc := range []struct {
 		key  Key
 		want string
