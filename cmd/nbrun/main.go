@@ -77,7 +77,7 @@ func main() {
 		dir     = flag.String("dir", "notebooks", "folder of the notebooks")
 		out     = flag.String("out", "out", "output folder: figures go to <out>/figures, executed notebooks to <out>/notebooks (<out>/quick/... in quick mode)")
 		quick   = flag.Bool("quick", figure.IsQuick(), "run every notebook in quick mode (Mode = \"quick\"); defaults to $POINTWISE_QUICK")
-		python  = flag.String("python", "python3", "the Python interpreter that has nbconvert and nbclient (make uses .cache/venv)")
+		python  = flag.String("python", "python3", "the Python interpreter that has nbclient and nbconvert (make uses .cache/venv)")
 		timeout = flag.Int("timeout", 0, "seconds a single cell may run; 0 means 600 in quick mode and 14400 otherwise")
 		html    = flag.Bool("html", true, "also render each executed notebook as HTML")
 		jobs    = flag.Int("jobs", 2, "notebooks run at once, 1 to 16; a notebook waits for those its metadata lists under pointwise.after")
@@ -393,8 +393,12 @@ func runOne(r nbformat.Run, figDir, nbDir, python, mode string, timeout int, ove
 		}
 		return p
 	}
-	// The kernel starts in the notebook's own folder, as in JupyterLab.
+	// The kernel starts in the notebook's own folder, as in JupyterLab; a
+	// relative -python is the caller's, not that folder's.
 	cwd := abs(filepath.Dir(r.Path))
+	if strings.ContainsRune(python, filepath.Separator) {
+		python = abs(python)
+	}
 	cmd := exec.Command(python, "-c", executePy, abs(input), abs(out), KernelName, strconv.Itoa(timeout), cwd)
 	// The overrides are in the notebook now: the environment variables that
 	// would also select them are not passed on, so the executed notebook
