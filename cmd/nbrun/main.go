@@ -15,8 +15,9 @@
 //
 //	python -m nbconvert --to notebook --execute --allow-errors
 //
-// would, without nbconvert's imports (execute.py), with POINTWISE_OUT pointing at <out>/figures (<out>/quick/figures in quick
-// mode, so quick figures never mix with full ones), writes the executed copy
+// would, without nbconvert's imports (execute.py), with POINTWISE_OUT
+// pointing at <out>/figures (<out>/quick/figures in quick mode, so quick
+// figures never mix with full ones), writes the executed copy
 // to <out>/notebooks (and, after all runs, their HTML renderings, from one
 // nbconvert process), and fails, naming the notebook
 // and the cell, when any cell left an error output. Each figure id of a run

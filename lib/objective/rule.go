@@ -89,7 +89,11 @@ var (
 
 // Fit returns the least-squares fit *LinearHypothesis{Map: g, Coef: β}.
 func (ls LeastSquares) Fit(x mat.Matrix, y []float64) (Hypothesis, error) {
-	return fitLinear(ls.Map, "LeastSquares.Map", x, y, ls.factor)
+	fit, err := ls.Prepare(x)
+	if err != nil {
+		return nil, err
+	}
+	return fit(y)
 }
 
 // Prepare factors G_X once; fit(y) then equals Fit(x, y) bit for bit.
@@ -131,7 +135,11 @@ func (ls LeastSquares) factor(g *mat.Dense) (solve, error) {
 
 // Fit returns the ridge fit *LinearHypothesis{Map: g, Coef: β}.
 func (r Ridge) Fit(x mat.Matrix, y []float64) (Hypothesis, error) {
-	return fitLinear(r.Map, "Ridge.Map", x, y, r.factor)
+	fit, err := r.Prepare(x)
+	if err != nil {
+		return nil, err
+	}
+	return fit(y)
 }
 
 // Prepare factors [G_X; √λ I] once; fit(y) then equals Fit(x, y) bit for bit.
@@ -284,25 +292,10 @@ type solve func(b mat.Matrix) (*mat.Dense, error)
 // factorizer factors the n×q feature matrix G of a rule linear in its labels.
 type factorizer func(g *mat.Dense) (solve, error)
 
-// fitLinear returns *LinearHypothesis{Map: g, Coef: β} with β solving
-// G_X β = y, G_X the features of x under g (named field in errors).
-func fitLinear(g FeatureMap, field string, x mat.Matrix, y []float64, factor factorizer) (Hypothesis, error) {
-	gx, err := featureMatrix(g, field, x)
-	if err != nil {
-		return nil, err
-	}
-	yv, err := labels(y, gx)
-	if err != nil {
-		return nil, err
-	}
-	s, err := factor(gx)
-	if err != nil {
-		return nil, err
-	}
-	return linearHypothesis(g, s, yv)
-}
-
-// prepareLinear is fitLinear with G_X built and factored once, for many y.
+// prepareLinear builds G_X, the features of x under g (named field in
+// errors), and factors it once; fit(y) is then *LinearHypothesis{Map: g,
+// Coef: β} with β solving G_X β = y. Fit is Prepare then fit, so the two
+// give the same bits.
 func prepareLinear(g FeatureMap, field string, x mat.Matrix, factor factorizer) (func(y []float64) (Hypothesis, error), error) {
 	gx, err := featureMatrix(g, field, x)
 	if err != nil {
@@ -317,16 +310,12 @@ func prepareLinear(g FeatureMap, field string, x mat.Matrix, factor factorizer) 
 		if err != nil {
 			return nil, err
 		}
-		return linearHypothesis(g, s, yv)
+		beta, err := s(yv)
+		if err != nil {
+			return nil, err
+		}
+		return &LinearHypothesis{Map: g, Coef: mat.Col(nil, 0, beta)}, nil
 	}, nil
-}
-
-func linearHypothesis(g FeatureMap, s solve, y *mat.VecDense) (Hypothesis, error) {
-	beta, err := s(y)
-	if err != nil {
-		return nil, err
-	}
-	return &LinearHypothesis{Map: g, Coef: mat.Col(nil, 0, beta)}, nil
 }
 
 // linearMap returns the fit (g, M) for the class f with M = solve(G_X, F_X),

@@ -78,8 +78,8 @@ type gemm struct {
 
 // gemms are the products of a training step of the 784→256→256→10 network
 // at batch 128 (forward X·W, input gradient ∂Z·Wᵀ, weight gradient Xᵀ·∂Z),
-// the hard step's K = 8 heads as one 256→80 layer, and a large square, named as lib/internal/linalg's benchmarks and
-// torch_bench.py's gemm rows.
+// the hard step's K = 8 heads as one 256→80 layer, and a large square,
+// named as lib/internal/linalg's benchmarks and torch_bench.py's gemm rows.
 var gemms = []gemm{
 	{"Fwd784x256", 128, 256, 784},
 	{"Fwd256x256", 128, 256, 256},
